@@ -1,0 +1,143 @@
+// Environment (and an optional .env file) -> typed configuration.
+// Every problem is collected and reported at once, each naming its variable.
+import { existsSync, readFileSync } from "node:fs";
+import { parseEnv } from "node:util";
+
+export type MjMode = "fast" | "relax" | "none";
+export type MjAuthHeader = "authorization" | "mj-api-secret";
+export type LogLevel = "fatal" | "error" | "warn" | "info" | "debug" | "trace" | "silent";
+
+export interface Config {
+  discordToken: string;
+  discordGuildId: string | undefined;
+  discordApiUrl: string | undefined;
+  mjApiUrl: string;
+  mjApiKey: string;
+  mjAuthHeader: MjAuthHeader;
+  mjMode: MjMode;
+  databaseUrl: string;
+  pollIntervalMs: number;
+  logLevel: LogLevel;
+  maxImageMb: number;
+}
+
+export interface ConfigProblem {
+  variable: string;
+  message: string;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: ConfigProblem[]) {
+    super(
+      `mjcord cannot start: ${problems.length === 1 ? "1 setting needs" : `${problems.length} settings need`} attention (set them in the environment or in .env):\n` +
+        problems.map((p) => `  - ${p.variable}: ${p.message}`).join("\n"),
+    );
+    this.name = "ConfigError";
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+const MODES: readonly MjMode[] = ["fast", "relax", "none"];
+const AUTH_HEADERS: readonly MjAuthHeader[] = ["authorization", "mj-api-secret"];
+const LOG_LEVELS: readonly LogLevel[] = [
+  "fatal",
+  "error",
+  "warn",
+  "info",
+  "debug",
+  "trace",
+  "silent",
+];
+
+/** Reads `.env` (if present) under the real environment: real variables win. */
+export function readEnvFile(path = ".env"): Env {
+  if (!existsSync(path)) return {};
+  return parseEnv(readFileSync(path, "utf8"));
+}
+
+export function loadConfig(env: Env = { ...readEnvFile(), ...process.env }): Config {
+  const problems: ConfigProblem[] = [];
+  const value = (name: string): string | undefined => {
+    const raw = env[name]?.trim();
+    return raw === "" ? undefined : raw;
+  };
+  const required = (name: string, what: string): string => {
+    const v = value(name);
+    if (v === undefined) problems.push({ variable: name, message: `missing; expected ${what}` });
+    return v ?? "";
+  };
+  const oneOf = <T extends string>(name: string, allowed: readonly T[], fallback: T): T => {
+    const v = value(name)?.toLowerCase();
+    if (v === undefined) return fallback;
+    if ((allowed as readonly string[]).includes(v)) return v as T;
+    problems.push({
+      variable: name,
+      message: `"${env[name]}" is not allowed; expected one of ${allowed.join(", ")}`,
+    });
+    return fallback;
+  };
+  const url = (name: string, fallback: string | undefined): string | undefined => {
+    const v = value(name);
+    if (v === undefined) return fallback;
+    if (!isHttpUrl(v)) {
+      problems.push({ variable: name, message: `"${v}" is not an http(s) URL` });
+      return fallback;
+    }
+    return v.replace(/\/+$/, "");
+  };
+  const number = (name: string, fallback: number, min: number, max: number, integer: boolean) => {
+    const v = value(name);
+    if (v === undefined) return fallback;
+    const n = Number(v);
+    if (!Number.isFinite(n) || (integer && !Number.isInteger(n)) || n < min || n > max) {
+      const kind = integer ? "a whole number" : "a number";
+      problems.push({ variable: name, message: `"${v}" is not ${kind} from ${min} to ${max}` });
+      return fallback;
+    }
+    return n;
+  };
+
+  const discordToken = required("DISCORD_TOKEN", "the bot token from the Discord developer portal");
+  const mjApiKey = required("MJ_API_KEY", "the Midjourney proxy API key");
+  const discordGuildId = value("DISCORD_GUILD_ID");
+  if (discordGuildId !== undefined && !/^\d{15,21}$/.test(discordGuildId)) {
+    problems.push({
+      variable: "DISCORD_GUILD_ID",
+      message: `"${discordGuildId}" is not a server id (digits only)`,
+    });
+  }
+  // MJ_API_URL is the part before /mj; a pasted ".../mj" is forgiven.
+  const mjApiUrl = url("MJ_API_URL", "https://api.openai-hk.com")?.replace(/\/mj$/, "") ?? "";
+
+  const config: Config = {
+    discordToken,
+    discordGuildId,
+    discordApiUrl: url("DISCORD_API_URL", undefined),
+    mjApiUrl,
+    mjApiKey,
+    mjAuthHeader: oneOf("MJ_AUTH_HEADER", AUTH_HEADERS, "authorization"),
+    mjMode: oneOf("MJ_MODE", MODES, "fast"),
+    databaseUrl: value("DATABASE_URL") ?? "sqlite://data/mjcord.sqlite",
+    pollIntervalMs: number("POLL_INTERVAL_MS", 3000, 250, 600_000, true),
+    logLevel: oneOf("LOG_LEVEL", LOG_LEVELS, "info"),
+    maxImageMb: number("MAX_IMAGE_MB", 10, 0.1, 100, false),
+  };
+  if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(config.databaseUrl)) {
+    problems.push({
+      variable: "DATABASE_URL",
+      message: `"${config.databaseUrl}" is not a store URL; expected e.g. sqlite://data/mjcord.sqlite`,
+    });
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+  return config;
+}
+
+function isHttpUrl(text: string): boolean {
+  try {
+    const u = new URL(text);
+    return u.protocol === "http:" || u.protocol === "https:";
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,466 @@
+// The proxy API over HTTP (undici): one method per endpoint.
+// Reads (fetch, list, seed) are retried with backoff and jitter on network errors, 429 and
+// 5xx. A submit is retried only when the connection itself failed, i.e. when the request
+// cannot have reached the proxy: a job is never submitted (and charged) twice.
+import { Agent, type Dispatcher, request } from "undici";
+import type { MjAuthHeader, MjMode } from "../config.js";
+import { ProxyError } from "./errors.js";
+import {
+  parseJson,
+  parseSeedEnvelope,
+  parseSubmitEnvelope,
+  parseTask,
+  parseTaskList,
+  type SubmitOutcome,
+  type Task,
+} from "./task.js";
+
+export interface MjClientOptions {
+  /** The part before `/mj`, e.g. https://api.openai-hk.com */
+  baseUrl: string;
+  apiKey: string;
+  authHeader?: MjAuthHeader;
+  /** Default speed mode, chosen by path prefix; each submit may override it. */
+  mode?: MjMode;
+  /** Sent with every submit that does not name its own. */
+  notifyHook?: string;
+  connectTimeoutMs?: number;
+  /** Longest wait for a read's answer (fetch, list). */
+  readTimeoutMs?: number;
+  /** Longest wait for a submit's answer (uploads can be slow). */
+  submitTimeoutMs?: number;
+  /** image-seed blocks up to ~60 s on the proxy. */
+  seedTimeoutMs?: number;
+  retry?: { attempts?: number; baseDelayMs?: number; maxDelayMs?: number };
+  dispatcher?: Dispatcher;
+  log?: { debug(obj: object, msg?: string): void; warn(obj: object, msg?: string): void };
+  /** For tests of the backoff: a source of [0, 1) numbers. */
+  random?: () => number;
+}
+
+interface SubmitCommon {
+  notifyHook?: string;
+  state?: string;
+  mode?: MjMode;
+}
+
+export type BotType = "MID_JOURNEY" | "NIJI_JOURNEY";
+
+export interface ImagineRequest extends SubmitCommon {
+  prompt: string;
+  /** Reference images: data URIs (or http(s) URLs on proxies that accept them). */
+  base64Array?: string[];
+  botType?: BotType;
+}
+export interface BlendRequest extends SubmitCommon {
+  base64Array: string[];
+  dimensions?: "PORTRAIT" | "SQUARE" | "LANDSCAPE";
+  botType?: BotType;
+}
+export interface DescribeRequest extends SubmitCommon {
+  base64?: string;
+  link?: string;
+  botType?: BotType;
+}
+export interface ShortenRequest extends SubmitCommon {
+  prompt: string;
+  botType?: BotType;
+}
+export interface ActionRequest extends SubmitCommon {
+  /** The task that owns the button. */
+  taskId: string;
+  /** The button's customId, verbatim. */
+  customId: string;
+  /** trueai: force the remix form (code 21) for V/pan/reroll/animate. */
+  enableRemix?: boolean;
+}
+export interface ModalRequest {
+  /** The MODAL task id returned with code 21, not its parent. */
+  taskId: string;
+  prompt?: string;
+  maskBase64?: string;
+  mode?: MjMode;
+}
+export interface SwapFaceRequest extends SubmitCommon {
+  /** The face. */
+  sourceBase64?: string;
+  sourceUrl?: string;
+  /** The picture the face goes into. */
+  targetBase64?: string;
+  targetUrl?: string;
+}
+export type VideoType = "vid_1.1_i2v_480" | "vid_1.1_i2v_720";
+export interface VideoRequest extends SubmitCommon {
+  prompt: string;
+  /** Start frame: data URI or http(s) URL. */
+  image?: string;
+  endImage?: string;
+  motion?: "low" | "high";
+  loop?: boolean;
+  videoType?: VideoType;
+  batchSize?: 1 | 2 | 4;
+  /** Extending a video: action "extend" with the video grid's task id and index 0–3. */
+  action?: "extend";
+  taskId?: string;
+  index?: number;
+}
+export interface EditsRequest extends SubmitCommon {
+  prompt: string;
+  /** Data URI or http(s) URL. */
+  image: string;
+}
+
+interface Answer {
+  status: number;
+  text: string;
+  headers: Record<string, string | string[] | undefined>;
+}
+
+const MAX_ANSWER_BYTES = 8 * 1024 * 1024;
+/** Errors raised before a single byte of the request left this machine. */
+const CONNECT_ERRORS = new Set([
+  "UND_ERR_CONNECT_TIMEOUT",
+  "ECONNREFUSED",
+  "ENOTFOUND",
+  "EAI_AGAIN",
+  "EHOSTUNREACH",
+  "ENETUNREACH",
+]);
+const LIST_BATCH = 100;
+
+export class MjClient {
+  private readonly baseUrl: string;
+  private readonly dispatcher: Dispatcher;
+  private readonly ownsDispatcher: boolean;
+  private readonly opts: Required<
+    Pick<
+      MjClientOptions,
+      "readTimeoutMs" | "submitTimeoutMs" | "seedTimeoutMs" | "authHeader" | "mode"
+    >
+  > & { attempts: number; baseDelayMs: number; maxDelayMs: number };
+
+  constructor(private readonly options: MjClientOptions) {
+    this.baseUrl = options.baseUrl.replace(/\/+$/, "");
+    this.ownsDispatcher = options.dispatcher === undefined;
+    this.dispatcher =
+      options.dispatcher ??
+      new Agent({
+        connect: { timeout: options.connectTimeoutMs ?? 10_000 },
+        keepAliveTimeout: 30_000,
+      });
+    this.opts = {
+      readTimeoutMs: options.readTimeoutMs ?? 20_000,
+      submitTimeoutMs: options.submitTimeoutMs ?? 60_000,
+      seedTimeoutMs: options.seedTimeoutMs ?? 90_000,
+      authHeader: options.authHeader ?? "authorization",
+      mode: options.mode ?? "fast",
+      attempts: Math.max(1, options.retry?.attempts ?? 4),
+      baseDelayMs: options.retry?.baseDelayMs ?? 300,
+      maxDelayMs: options.retry?.maxDelayMs ?? 5_000,
+    };
+  }
+
+  /** `/submit/imagine` */
+  imagine(req: ImagineRequest): Promise<SubmitOutcome> {
+    return this.submit("submit/imagine", req, {
+      prompt: req.prompt,
+      base64Array: req.base64Array ?? [],
+      botType: req.botType,
+    });
+  }
+
+  /** `/submit/blend` with 2–5 images. */
+  blend(req: BlendRequest): Promise<SubmitOutcome> {
+    return this.submit("submit/blend", req, {
+      base64Array: req.base64Array,
+      dimensions: req.dimensions,
+      botType: req.botType,
+    });
+  }
+
+  /** `/submit/describe` (image to four prompts). */
+  describe(req: DescribeRequest): Promise<SubmitOutcome> {
+    return this.submit("submit/describe", req, {
+      base64: req.base64,
+      link: req.link,
+      botType: req.botType,
+    });
+  }
+
+  /** `/submit/shorten` */
+  shorten(req: ShortenRequest): Promise<SubmitOutcome> {
+    return this.submit("submit/shorten", req, { prompt: req.prompt, botType: req.botType });
+  }
+
+  /** `/submit/action`: press a task's button. May answer "modal" (code 21). */
+  action(req: ActionRequest): Promise<SubmitOutcome> {
+    return this.submit("submit/action", req, {
+      taskId: req.taskId,
+      customId: req.customId,
+      enableRemix: req.enableRemix,
+    });
+  }
+
+  /** `/submit/modal`: confirm a MODAL task with its prompt (and mask for Vary (Region)). */
+  modal(req: ModalRequest): Promise<SubmitOutcome> {
+    const body = { taskId: req.taskId, prompt: req.prompt, maskBase64: req.maskBase64 };
+    return this.submit("submit/modal", { mode: req.mode, notifyHook: "" }, body);
+  }
+
+  /** `/insight-face/swap`: put the face of `source` into `target`. */
+  swapFace(req: SwapFaceRequest): Promise<SubmitOutcome> {
+    return this.submit("insight-face/swap", req, {
+      sourceBase64: req.sourceBase64,
+      sourceUrl: req.sourceUrl,
+      targetBase64: req.targetBase64,
+      targetUrl: req.targetUrl,
+    });
+  }
+
+  /** `/submit/video`: a new video from a start frame, or an extension of one. */
+  video(req: VideoRequest): Promise<SubmitOutcome> {
+    const { notifyHook: _h, state: _s, mode: _m, ...body } = req;
+    return this.submit("submit/video", req, body);
+  }
+
+  /** `/submit/edits` */
+  edits(req: EditsRequest): Promise<SubmitOutcome> {
+    return this.submit("submit/edits", req, { prompt: req.prompt, image: req.image });
+  }
+
+  /** `GET /task/{id}/fetch`; null when the proxy does not know the id. */
+  async fetchTask(id: string): Promise<Task | null> {
+    const answer = await this.read(
+      "GET",
+      `/mj/task/${encodeURIComponent(id)}/fetch`,
+      undefined,
+      this.opts.readTimeoutMs,
+      true,
+    );
+    if (answer === null || answer.status === 204 || answer.text.trim() === "") return null;
+    return parseTask(parseJson(answer.text));
+  }
+
+  /**
+   * `POST /task/list-by-condition` in batches of at most 100 ids. Unknown ids are simply
+   * absent from the result, which is in no particular order.
+   */
+  async listTasks(ids: readonly string[]): Promise<Task[]> {
+    const unique = [...new Set(ids.filter((id) => id.trim() !== ""))];
+    const tasks: Task[] = [];
+    for (let i = 0; i < unique.length; i += LIST_BATCH) {
+      const batch = unique.slice(i, i + LIST_BATCH);
+      const answer = await this.read(
+        "POST",
+        "/mj/task/list-by-condition",
+        { ids: batch },
+        this.opts.readTimeoutMs,
+        false,
+      );
+      tasks.push(
+        ...parseTaskList(answer && answer.text.trim() !== "" ? parseJson(answer.text) : []),
+      );
+    }
+    return tasks;
+  }
+
+  /** `GET /task/{id}/image-seed`: the seed as a string. */
+  async imageSeed(id: string): Promise<string> {
+    const path = `/mj/task/${encodeURIComponent(id)}/image-seed`;
+    const answer = await this.send("GET", path, undefined, this.opts.seedTimeoutMs, "read");
+    return parseSeedEnvelope(
+      answer.text.trim() === "" ? null : parseJson(answer.text),
+      answer.status,
+    );
+  }
+
+  async close(): Promise<void> {
+    if (this.ownsDispatcher) await this.dispatcher.close();
+  }
+
+  private prefix(mode: MjMode | undefined): string {
+    const m = mode ?? this.opts.mode;
+    return m === "none" ? "" : `/${m}`;
+  }
+
+  private async submit(
+    endpoint: string,
+    common: SubmitCommon,
+    body: Record<string, unknown>,
+  ): Promise<SubmitOutcome> {
+    const notifyHook = common.notifyHook ?? this.options.notifyHook;
+    const full = { ...body, notifyHook: notifyHook || undefined, state: common.state };
+    const path = `${this.prefix(common.mode)}/mj/${endpoint}`;
+    const answer = await this.send("POST", path, full, this.opts.submitTimeoutMs, "submit");
+    const text = answer.text.trim();
+    if (text === "") {
+      if (answer.status >= 200 && answer.status < 300) {
+        throw new ProxyError({
+          kind: "protocol",
+          httpStatus: answer.status,
+          description: "empty submit answer",
+          mayHaveSubmitted: true,
+        });
+      }
+      throw new ProxyError({ kind: "http", httpStatus: answer.status });
+    }
+    let value: unknown;
+    try {
+      value = JSON.parse(text);
+    } catch (cause) {
+      const ok = answer.status >= 200 && answer.status < 300;
+      throw new ProxyError({
+        kind: ok ? "protocol" : "http",
+        httpStatus: answer.status,
+        description: ok ? "the submit answer is not JSON" : undefined,
+        mayHaveSubmitted: ok,
+        cause,
+      });
+    }
+    return parseSubmitEnvelope(value, answer.status);
+  }
+
+  /**
+   * A read with retries. With `notFoundIsNull`, a 404 or a gateway "task_no_found"
+   * answer yields null instead of an error.
+   */
+  private async read(
+    method: "GET" | "POST",
+    path: string,
+    body: unknown,
+    timeoutMs: number,
+    notFoundIsNull: boolean,
+  ): Promise<Answer | null> {
+    const answer = await this.send(method, path, body, timeoutMs, "read");
+    if (answer.status >= 200 && answer.status < 300) return answer;
+    const envelope = safeJson(answer.text);
+    const code = typeof envelope?.code === "number" ? envelope.code : undefined;
+    const description =
+      typeof envelope?.description === "string" ? envelope.description : undefined;
+    const notFound =
+      answer.status === 404 || code === 3 || /task_no_found/i.test(description ?? "");
+    if (notFoundIsNull && notFound) return null;
+    throw new ProxyError({
+      kind: code === undefined ? "http" : "rejected",
+      httpStatus: answer.status,
+      code,
+      description,
+    });
+  }
+
+  /** One HTTP exchange, retried as the kind allows. Non-2xx answers are returned, not thrown. */
+  private async send(
+    method: "GET" | "POST",
+    path: string,
+    body: unknown,
+    timeoutMs: number,
+    kind: "read" | "submit",
+  ): Promise<Answer> {
+    const url = this.baseUrl + path;
+    const payload = body === undefined ? undefined : JSON.stringify(body);
+    for (let attempt = 1; ; attempt++) {
+      let answer: Answer;
+      try {
+        answer = await this.exchange(method, url, payload, timeoutMs);
+      } catch (error) {
+        if (error instanceof ProxyError) throw error;
+        const connectFailed = CONNECT_ERRORS.has(errorCode(error));
+        const retryable = kind === "read" || connectFailed;
+        this.options.log?.warn({ path, attempt, code: errorCode(error) }, "proxy request failed");
+        if (!retryable || attempt >= this.opts.attempts) {
+          throw new ProxyError({
+            kind: "network",
+            description:
+              errorCode(error) || (error instanceof Error ? error.message : String(error)),
+            mayHaveSubmitted: kind === "submit" && !connectFailed,
+            cause: error,
+          });
+        }
+        await sleep(this.backoff(attempt, undefined));
+        continue;
+      }
+      const transient = answer.status === 429 || answer.status >= 500;
+      if (kind === "read" && transient && attempt < this.opts.attempts) {
+        this.options.log?.debug(
+          { path, attempt, status: answer.status },
+          "proxy answered a transient error; retrying",
+        );
+        await sleep(this.backoff(attempt, answer.headers["retry-after"]));
+        continue;
+      }
+      return answer;
+    }
+  }
+
+  private async exchange(
+    method: string,
+    url: string,
+    payload: string | undefined,
+    timeoutMs: number,
+  ): Promise<Answer> {
+    const headers: Record<string, string> = { accept: "application/json" };
+    if (payload !== undefined) headers["content-type"] = "application/json";
+    if (this.opts.authHeader === "authorization")
+      headers.authorization = `Bearer ${this.options.apiKey}`;
+    else headers["mj-api-secret"] = this.options.apiKey;
+    const res = await request(url, {
+      method: method as Dispatcher.HttpMethod,
+      headers,
+      body: payload,
+      dispatcher: this.dispatcher,
+      headersTimeout: timeoutMs,
+      bodyTimeout: timeoutMs,
+    });
+    const text = await readCapped(res.body, MAX_ANSWER_BYTES);
+    return { status: res.statusCode, text, headers: res.headers };
+  }
+
+  /** Full-jitter exponential backoff; a Retry-After (seconds) is honoured up to the cap. */
+  private backoff(attempt: number, retryAfter: string | string[] | undefined): number {
+    const after = Number(Array.isArray(retryAfter) ? retryAfter[0] : retryAfter);
+    if (Number.isFinite(after) && after > 0) return Math.min(after * 1000, this.opts.maxDelayMs);
+    const ceiling = Math.min(this.opts.maxDelayMs, this.opts.baseDelayMs * 2 ** (attempt - 1));
+    return Math.round((this.options.random ?? Math.random)() * ceiling);
+  }
+}
+
+async function readCapped(
+  body: Dispatcher.ResponseData["body"],
+  maxBytes: number,
+): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of body) {
+    size += (chunk as Buffer).length;
+    if (size > maxBytes) {
+      body.destroy();
+      throw new ProxyError({
+        kind: "protocol",
+        description: `answer larger than ${maxBytes} bytes`,
+      });
+    }
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks).toString("utf8");
+}
+
+function safeJson(text: string): Record<string, unknown> | null {
+  try {
+    const v: unknown = JSON.parse(text);
+    return typeof v === "object" && v !== null && !Array.isArray(v)
+      ? (v as Record<string, unknown>)
+      : null;
+  } catch {
+    return null;
+  }
+}
+
+function errorCode(error: unknown): string {
+  if (typeof error === "object" && error !== null && "code" in error) {
+    const code = (error as { code: unknown }).code;
+    if (typeof code === "string") return code;
+  }
+  return "";
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

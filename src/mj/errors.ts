@@ -1,0 +1,88 @@
+// Typed errors of the proxy layer. Each carries what the proxy said (code, description,
+// HTTP status) and a `userMessage` in plain words that a member may see.
+import { plainWords } from "./messages.js";
+
+export type ProxyErrorKind =
+  /** The proxy answered with an error envelope (a code other than 1, 21, 22). */
+  | "rejected"
+  /** A non-2xx answer without an envelope, e.g. 5xx or 401. */
+  | "http"
+  /** No usable answer: connection failed, timed out or was cut. */
+  | "network"
+  /** A 2xx answer that is not what the API promises. */
+  | "protocol";
+
+export interface ProxyErrorInit {
+  kind: ProxyErrorKind;
+  code?: number | undefined;
+  description?: string | undefined;
+  httpStatus?: number | undefined;
+  /** For submits: true when the request may have reached the proxy (so the job may exist). */
+  mayHaveSubmitted?: boolean;
+  cause?: unknown;
+  /** Properties of the envelope, e.g. bannedWord for code 24. */
+  properties?: Record<string, unknown>;
+}
+
+export class ProxyError extends Error {
+  readonly kind: ProxyErrorKind;
+  readonly code: number | undefined;
+  readonly description: string | undefined;
+  readonly httpStatus: number | undefined;
+  readonly mayHaveSubmitted: boolean;
+  readonly properties: Record<string, unknown>;
+  readonly userMessage: string;
+
+  constructor(init: ProxyErrorInit) {
+    const summary = [
+      init.kind,
+      init.httpStatus !== undefined ? `HTTP ${init.httpStatus}` : undefined,
+      init.code !== undefined ? `code ${init.code}` : undefined,
+      init.description,
+    ]
+      .filter(Boolean)
+      .join(", ");
+    super(`proxy error: ${summary}`, init.cause === undefined ? undefined : { cause: init.cause });
+    this.name = "ProxyError";
+    this.kind = init.kind;
+    this.code = init.code;
+    this.description = init.description;
+    this.httpStatus = init.httpStatus;
+    this.mayHaveSubmitted = init.mayHaveSubmitted ?? false;
+    this.properties = init.properties ?? {};
+    this.userMessage = userMessageFor(init);
+  }
+
+  /** The task (or button's parent) is unknown to the proxy (code 3 / HTTP 404). */
+  get isNotFound(): boolean {
+    return this.code === 3 || this.httpStatus === 404;
+  }
+}
+
+function userMessageFor(init: ProxyErrorInit): string {
+  const fromText = plainWords(init.description);
+  switch (init.kind) {
+    case "rejected": {
+      const banned = init.properties?.bannedWord;
+      if (init.code === 24 && typeof banned === "string" && banned !== "") {
+        return `Midjourney's word filter flagged "${banned}" in this prompt. Rephrase it and try again.`;
+      }
+      if (init.code === 24) return plainWords("可能包含敏感词");
+      if (init.code === 23) return plainWords("队列已满");
+      return fromText || `The proxy refused the request (code ${init.code}).`;
+    }
+    case "http":
+      if (init.httpStatus === 401 || init.httpStatus === 403) {
+        return "The bot's Midjourney proxy key was refused. Ask the server admin to check MJ_API_KEY.";
+      }
+      if (init.httpStatus === 429) return "The Midjourney proxy is busy. Try again in a minute.";
+      if (fromText) return fromText;
+      return `The Midjourney proxy had a problem (HTTP ${init.httpStatus}). Try again in a moment.`;
+    case "network":
+      return init.mayHaveSubmitted
+        ? "The Midjourney proxy did not answer in time. The job may still run; if nothing shows up in a few minutes, try again."
+        : "The Midjourney proxy could not be reached. Try again in a moment.";
+    case "protocol":
+      return "The Midjourney proxy gave an answer the bot does not understand. Try again later.";
+  }
+}

@@ -1,0 +1,151 @@
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { describe, expect, it } from "vitest";
+import { ConfigError, loadConfig, readEnvFile } from "../src/config.js";
+
+const required = { DISCORD_TOKEN: "bot-token", MJ_API_KEY: "hk-key" };
+
+function problemsOf(env: Record<string, string>): Map<string, string> {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError);
+    return new Map((error as ConfigError).problems.map((p) => [p.variable, p.message]));
+  }
+  throw new Error("expected a ConfigError");
+}
+
+describe("loadConfig", () => {
+  it("fills every default from the design's contract table", () => {
+    expect(loadConfig(required)).toEqual({
+      discordToken: "bot-token",
+      discordGuildId: undefined,
+      discordApiUrl: undefined,
+      mjApiUrl: "https://api.openai-hk.com",
+      mjApiKey: "hk-key",
+      mjAuthHeader: "authorization",
+      mjMode: "fast",
+      databaseUrl: "sqlite://data/mjcord.sqlite",
+      pollIntervalMs: 3000,
+      logLevel: "info",
+      maxImageMb: 10,
+    });
+  });
+
+  it("reads every variable", () => {
+    const config = loadConfig({
+      ...required,
+      DISCORD_GUILD_ID: "1190000000000000001",
+      DISCORD_API_URL: "http://127.0.0.1:9999/api/",
+      MJ_API_URL: "http://127.0.0.1:8787/mj",
+      MJ_AUTH_HEADER: "Mj-Api-Secret",
+      MJ_MODE: "relax",
+      DATABASE_URL: "sqlite://tmp/x.sqlite",
+      POLL_INTERVAL_MS: "1500",
+      LOG_LEVEL: "debug",
+      MAX_IMAGE_MB: "2.5",
+    });
+    expect(config).toMatchObject({
+      discordGuildId: "1190000000000000001",
+      discordApiUrl: "http://127.0.0.1:9999/api",
+      mjApiUrl: "http://127.0.0.1:8787",
+      mjAuthHeader: "mj-api-secret",
+      mjMode: "relax",
+      databaseUrl: "sqlite://tmp/x.sqlite",
+      pollIntervalMs: 1500,
+      logLevel: "debug",
+      maxImageMb: 2.5,
+    });
+  });
+
+  it("reports every missing required variable in one error", () => {
+    const problems = problemsOf({});
+    expect([...problems.keys()].sort()).toEqual(["DISCORD_TOKEN", "MJ_API_KEY"]);
+    expect(problems.get("DISCORD_TOKEN")).toMatch(/missing/);
+  });
+
+  it("treats blank values as missing", () => {
+    expect([...problemsOf({ DISCORD_TOKEN: "  ", MJ_API_KEY: "" }).keys()]).toHaveLength(2);
+  });
+
+  it("names each invalid value and what is expected, all at once", () => {
+    const problems = problemsOf({
+      ...required,
+      DISCORD_GUILD_ID: "my-server",
+      DISCORD_API_URL: "ftp://x",
+      MJ_API_URL: "not a url",
+      MJ_AUTH_HEADER: "x-api-key",
+      MJ_MODE: "turbo",
+      DATABASE_URL: "data/mjcord.sqlite",
+      POLL_INTERVAL_MS: "fast",
+      LOG_LEVEL: "loud",
+      MAX_IMAGE_MB: "-1",
+    });
+    expect([...problems.keys()].sort()).toEqual([
+      "DATABASE_URL",
+      "DISCORD_API_URL",
+      "DISCORD_GUILD_ID",
+      "LOG_LEVEL",
+      "MAX_IMAGE_MB",
+      "MJ_API_URL",
+      "MJ_AUTH_HEADER",
+      "MJ_MODE",
+      "POLL_INTERVAL_MS",
+    ]);
+    expect(problems.get("MJ_MODE")).toContain("fast, relax, none");
+    expect(problems.get("MJ_AUTH_HEADER")).toContain("authorization, mj-api-secret");
+    expect(problems.get("POLL_INTERVAL_MS")).toContain("whole number");
+  });
+
+  it("never repeats a secret in its messages", () => {
+    try {
+      loadConfig({ DISCORD_TOKEN: "super-secret-token", MJ_API_KEY: "hk-secret", MJ_MODE: "bad" });
+    } catch (error) {
+      expect((error as Error).message).not.toContain("super-secret-token");
+      expect((error as Error).message).not.toContain("hk-secret");
+      return;
+    }
+    throw new Error("expected a ConfigError");
+  });
+});
+
+describe("readEnvFile", () => {
+  it("parses a .env file, and a missing file is empty", () => {
+    const dir = mkdtempSync(join(tmpdir(), "mjcord-env-"));
+    writeFileSync(join(dir, ".env"), "# comment\nDISCORD_TOKEN=abc\nMJ_MODE='relax'\n");
+    expect(readEnvFile(join(dir, ".env"))).toEqual({ DISCORD_TOKEN: "abc", MJ_MODE: "relax" });
+    expect(readEnvFile(join(dir, "none.env"))).toEqual({});
+  });
+});
+
+describe("npm start with a bad configuration", () => {
+  const root = fileURLToPath(new URL("..", import.meta.url));
+  const run = (env: Record<string, string>, files: Record<string, string> = {}) => {
+    const cwd = mkdtempSync(join(tmpdir(), "mjcord-start-"));
+    for (const [name, text] of Object.entries(files)) writeFileSync(join(cwd, name), text);
+    return spawnSync(join(root, "node_modules/.bin/tsx"), [join(root, "src/main.ts")], {
+      cwd,
+      env: { PATH: process.env.PATH ?? "", ...env },
+      encoding: "utf8",
+      timeout: 30_000,
+    });
+  };
+
+  it("exits 1 naming DISCORD_TOKEN and MJ_API_KEY, without a stack trace", () => {
+    const result = run({});
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain("DISCORD_TOKEN");
+    expect(result.stderr).toContain("MJ_API_KEY");
+    expect(result.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it("takes values from .env, and the environment wins over it", () => {
+    const result = run({ MJ_MODE: "warp" }, { ".env": "DISCORD_TOKEN=t\nMJ_API_KEY=k\nMJ_MODE=relax\n" });
+    expect(result.status).toBe(1);
+    expect(result.stderr).not.toContain("DISCORD_TOKEN");
+    expect(result.stderr).toContain('MJ_MODE: "warp"');
+  });
+});
