@@ -235,8 +235,9 @@ function tableLabel(p: Parsed, seg: string[]): string | undefined {
   }
 }
 
-const EMOJI_CHARS = /^[\p{Extended_Pictographic}\p{Emoji_Component}\u200d\u20e3\ufe0e\ufe0f]+$/u;
-const EMOJI_CORE = /[\p{Extended_Pictographic}\p{Regional_Indicator}\u20e3]/u;
+// Emoji_Component covers keycap bases and U+20E3, ZWJ, U+FE0F, skin tones and flag parts.
+const EMOJI_CHARS = /^(?:\p{Extended_Pictographic}|\p{Emoji_Component}|\ufe0e)+$/u;
+const EMOJI_CORE = /\p{Extended_Pictographic}|\p{Regional_Indicator}|\u20e3/u;
 const graphemes = new Intl.Segmenter("en", { granularity: "grapheme" });
 
 /** The value if it is one Unicode emoji glyph Discord can show; undefined otherwise. */

@@ -2,9 +2,9 @@ import { readdirSync, readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import {
   type ButtonKind,
-  type ProxyButton,
   catalogueButtons,
   classifyButton,
+  type ProxyButton,
   stripKeycap,
 } from "../../src/mj/buttons.js";
 
@@ -86,14 +86,14 @@ describe("upscaled image (§8.3)", () => {
     expect(b).toMatchObject({ kind, needsInput: "never", label, emoji: "🔍" });
   });
 
-  it.each([
-    [`MJ::CustomZoom::${H}`],
-    [`MJ::CustomZoom::1::${JOB_ID}`],
-  ])("%s is a custom zoom that always needs input", (customId) => {
-    const b = cls(customId, "");
-    expect(b).toMatchObject({ customId, kind: "custom_zoom", needsInput: "always" });
-    expect(b.label).toBe("Custom Zoom");
-  });
+  it.each([[`MJ::CustomZoom::${H}`], [`MJ::CustomZoom::1::${JOB_ID}`]])(
+    "%s is a custom zoom that always needs input",
+    (customId) => {
+      const b = cls(customId, "");
+      expect(b).toMatchObject({ customId, kind: "custom_zoom", needsInput: "always" });
+      expect(b.label).toBe("Custom Zoom");
+    },
+  );
 
   it.each([
     ["left", "⬅️", "Pan Left"],
@@ -141,7 +141,12 @@ describe("YouChuan / official synthetic shapes (§8.6)", () => {
 describe("video (§8.6)", () => {
   it.each([1, 2, 3, 4])("video_virtual_upscale::%i selects that video", (n) => {
     const b = cls(`MJ::JOB::video_virtual_upscale::${n}::${H}`, "");
-    expect(b).toMatchObject({ kind: "video_select", index: n, label: `U${n}`, needsInput: "never" });
+    expect(b).toMatchObject({
+      kind: "video_select",
+      index: n,
+      label: `U${n}`,
+      needsInput: "never",
+    });
   });
 
   it.each([
