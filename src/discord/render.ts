@@ -1,0 +1,115 @@
+// Pure: a job (and its downloaded result) -> the Discord message that shows it.
+import { type APIEmbed, ButtonStyle } from "discord.js";
+import type { Job } from "../jobs/job.js";
+import { button, encodeKey, type Row, resultRows, rows } from "./components.js";
+
+export interface MessageFile {
+  name: string;
+  data: Buffer;
+}
+
+/** The result's media: files to upload and links for the ones too large to upload. */
+export interface ResultMedia {
+  files: MessageFile[];
+  links: string[];
+}
+
+export interface MessageView {
+  content: string;
+  embeds: APIEmbed[];
+  components: Row[];
+  files: MessageFile[];
+  allowed_mentions: { parse: []; users: string[] };
+}
+
+const CONTENT_LIMIT = 2000;
+const BAR_CELLS = 10;
+
+/** Only the member is ever pinged, whatever the prompt holds. */
+export function mentionOnly(userId: string): MessageView["allowed_mentions"] {
+  return { parse: [], users: [userId] };
+}
+
+/** A prompt as shown in a message: markdown and mentions defused, length capped. */
+export function showPrompt(prompt: string, max = 1500): string {
+  const defused = prompt
+    .replace(/([\\*_~`|>])/g, "\\$1")
+    .replace(/@(everyone|here)/g, "@\u200b$1")
+    .replace(/<@/g, "<\u200b@")
+    .replace(/\s+/g, " ")
+    .trim();
+  return defused.length > max ? `${defused.slice(0, max - 1)}…` : defused || "(no prompt)";
+}
+
+export function progressBar(percent: number): string {
+  const filled = Math.round((Math.max(0, Math.min(100, percent)) / 100) * BAR_CELLS);
+  return `${"▰".repeat(filled)}${"▱".repeat(BAR_CELLS - filled)} ${percent}%`;
+}
+
+function stateText(job: Job): string {
+  switch (job.phase) {
+    case "waiting":
+      return "⏳ Waiting to start…";
+    case "queued":
+      return job.queueAhead ? `🕒 Queued: ${job.queueAhead} ahead` : "🕒 Queued";
+    case "running":
+      return job.progress ? `🎨 ${progressBar(job.progress)}` : "🎨 Starting…";
+    case "needs-form":
+      return "✏️ Midjourney is waiting for you to confirm the prompt.";
+    case "done":
+      return "";
+    case "failed":
+      return `❌ ${job.failure ?? "The job failed."}`;
+  }
+}
+
+function headline(job: Job): string {
+  const who = `<@${job.userId}>`;
+  const by = job.origin ? `${job.origin} by ${who}` : who;
+  return `**${showPrompt(job.prompt)}** - ${by} (${job.mode === "none" ? "default" : job.mode})`;
+}
+
+function fit(text: string): string {
+  return text.length > CONTENT_LIMIT ? `${text.slice(0, CONTENT_LIMIT - 1)}…` : text;
+}
+
+/** The message for a job in any phase. `media` is the downloaded result, when done. */
+export function renderJob(job: Job, media?: ResultMedia): MessageView {
+  const lines = [headline(job)];
+  const state = stateText(job);
+  if (state) lines.push(state);
+  const embeds: APIEmbed[] = [];
+  let components: Row[] = [];
+  const files: MessageFile[] = [];
+
+  if (job.phase === "running" && job.previewUrl) {
+    embeds.push({ image: { url: job.previewUrl } });
+  }
+  if (job.phase === "failed") {
+    components = rows([
+      button(encodeKey({ type: "retry", jobId: job.id }), "Retry", "🔄", ButtonStyle.Primary),
+    ]);
+  }
+  if (job.phase === "needs-form") {
+    components = rows([
+      button(
+        encodeKey({ type: "open-form", jobId: job.id }),
+        "Confirm prompt",
+        "✏️",
+        ButtonStyle.Primary,
+      ),
+    ]);
+  }
+  if (job.phase === "done" && job.result) {
+    files.push(...(media?.files ?? []));
+    for (const link of media?.links ?? []) lines.push(link);
+    components = resultRows(job.taskId, job.result.buttons);
+  }
+  return {
+    content: fit(lines.join("\n")),
+    embeds,
+    components,
+    files,
+    allowed_mentions: mentionOnly(job.userId),
+  };
+}

@@ -1,0 +1,109 @@
+// A job: one proxy task followed on behalf of a member, and the Discord message that shows it.
+// The jobs layer knows tasks and where they are shown, not how (that is src/discord).
+import type { MjMode } from "../config.js";
+import type { MediaLink, Task, TaskButton, TaskStatus } from "../mj/task.js";
+
+export type JobKind =
+  | "imagine"
+  | "action"
+  | "modal"
+  | "blend"
+  | "describe"
+  | "shorten"
+  | "video"
+  | "swapface"
+  | "edit";
+
+/** What the member sees, in order of progress. */
+export type JobPhase =
+  /** Sent to the proxy; no state polled yet. */
+  | "waiting"
+  /** Accepted with code 22, or NOT_START. */
+  | "queued"
+  | "running"
+  /** The proxy waits for the form (status MODAL). */
+  | "needs-form"
+  | "done"
+  | "failed";
+
+/** Where the job's message lives, and how it can be edited. */
+export interface JobMessage {
+  channelId: string;
+  guildId: string | null;
+  /** The interaction whose @original shows the job; editable with its token for 15 min. */
+  applicationId: string;
+  interactionToken: string | null;
+  tokenIssuedAt: number;
+  /** Known once the reply exists; needed to edit it with the bot token. */
+  messageId: string | null;
+}
+
+/** The parts of a finished task the result needs (kept so results survive restarts). */
+export interface JobResult {
+  status: TaskStatus;
+  imageUrl: string | null;
+  imageUrls: MediaLink[];
+  videoUrls: MediaLink[];
+  imageWidth: number | null;
+  imageHeight: number | null;
+  buttons: TaskButton[];
+  finalPrompt: string;
+  promptEn: string;
+  description: string;
+  failReason: string;
+}
+
+export interface Job {
+  id: string;
+  kind: JobKind;
+  /** The proxy task; several for "Imagine all". */
+  taskId: string;
+  userId: string;
+  prompt: string;
+  mode: MjMode;
+  /** What was pressed to make it, e.g. "U2" (for actions and forms). */
+  origin: string | null;
+  parentTaskId: string | null;
+  phase: JobPhase;
+  queueAhead: number | null;
+  progress: number | null;
+  /** taskRank of the last state applied: states never go back. */
+  rank: number;
+  previewUrl: string | null;
+  result: JobResult | null;
+  /** Plain words for the member when the job failed or was closed. */
+  failure: string | null;
+  message: JobMessage;
+  createdAt: number;
+  updatedAt: number;
+  /** After this the job is closed with a message, whatever the proxy says. */
+  deadlineAt: number;
+  /** The final message is on Discord: nothing more to do. */
+  delivered: boolean;
+}
+
+export function resultOf(task: Task): JobResult {
+  return {
+    status: task.status,
+    imageUrl: task.imageUrl,
+    imageUrls: task.imageUrls,
+    videoUrls: task.videoUrls,
+    imageWidth: task.imageWidth,
+    imageHeight: task.imageHeight,
+    buttons: task.buttons,
+    finalPrompt: task.finalPrompt,
+    promptEn: task.promptEn,
+    description: task.description,
+    failReason: task.failReason,
+  };
+}
+
+/** A short, unique, sortable id for jobs. */
+export function newJobId(now = Date.now()): string {
+  return (
+    now.toString(36) +
+    Math.floor(Math.random() * 36 ** 4)
+      .toString(36)
+      .padStart(4, "0")
+  );
+}

@@ -1,0 +1,110 @@
+// keyv: jobs, the task -> job index, the in-flight index, member preferences, and
+// one-time claims (replayed interactions, double clicks).
+import { mkdirSync } from "node:fs";
+import { dirname, isAbsolute, resolve } from "node:path";
+import KeyvSqlite from "@keyv/sqlite";
+import Keyv from "keyv";
+import type { MjMode } from "../config.js";
+import type { Job } from "./job.js";
+
+export interface Preferences {
+  mode: Exclude<MjMode, "none"> | null;
+  remix: boolean;
+}
+
+export const DEFAULT_PREFERENCES: Preferences = { mode: null, remix: false };
+
+const INFLIGHT = "inflight";
+
+export class JobStore {
+  /** Serialises read-modify-write of the in-flight index within this process. */
+  private inflightLock: Promise<unknown> = Promise.resolve();
+  /** Claims taken in this process, so two presses in the same tick cannot both win. */
+  private readonly claims = new Set<string>();
+
+  constructor(private readonly keyv: Keyv) {}
+
+  /** Opens the store named by DATABASE_URL: `sqlite://path` or `memory://`. */
+  static open(url: string): JobStore {
+    if (url.startsWith("memory:")) return new JobStore(new Keyv());
+    if (url.startsWith("sqlite://")) {
+      const path = url.slice("sqlite://".length);
+      const file = isAbsolute(path) ? path : resolve(path);
+      mkdirSync(dirname(file), { recursive: true });
+      return new JobStore(
+        new Keyv({ store: new KeyvSqlite(`sqlite://${file}`), namespace: "mjcord" }),
+      );
+    }
+    throw new Error(
+      `DATABASE_URL: unsupported store "${url.split(":")[0]}"; use sqlite:// or memory://`,
+    );
+  }
+
+  async getJob(id: string): Promise<Job | undefined> {
+    return (await this.keyv.get<Job>(`job:${id}`)) ?? undefined;
+  }
+
+  async putJob(job: Job): Promise<void> {
+    await this.keyv.set(`job:${job.id}`, job);
+    for (const taskId of job.taskId.split(",")) await this.keyv.set(`task:${taskId}`, job.id);
+  }
+
+  /** The job that follows a proxy task. */
+  async jobForTask(taskId: string): Promise<Job | undefined> {
+    const id = await this.keyv.get<string>(`task:${taskId}`);
+    return id === undefined ? undefined : this.getJob(id);
+  }
+
+  async inFlight(): Promise<string[]> {
+    return (await this.keyv.get<string[]>(INFLIGHT)) ?? [];
+  }
+
+  addInFlight(jobId: string): Promise<void> {
+    return this.updateInFlight((ids) => (ids.includes(jobId) ? ids : [...ids, jobId]));
+  }
+
+  removeInFlight(jobId: string): Promise<void> {
+    return this.updateInFlight((ids) => ids.filter((id) => id !== jobId));
+  }
+
+  async preferences(userId: string): Promise<Preferences> {
+    return { ...DEFAULT_PREFERENCES, ...(await this.keyv.get<Preferences>(`pref:${userId}`)) };
+  }
+
+  async setPreferences(userId: string, prefs: Preferences): Promise<void> {
+    await this.keyv.set(`pref:${userId}`, prefs);
+  }
+
+  /**
+   * Claims `key` once: true for the first caller, false for every later one until `ttlMs`
+   * has passed. Persisted, so a replay after a restart is refused too.
+   */
+  async claim(key: string, ttlMs: number): Promise<boolean> {
+    const k = `claim:${key}`;
+    if (this.claims.has(k)) return false;
+    this.claims.add(k);
+    setTimeout(() => this.claims.delete(k), Math.min(ttlMs, 60_000)).unref();
+    if (await this.keyv.get(k)) return false;
+    await this.keyv.set(k, true, ttlMs);
+    return true;
+  }
+
+  /** Lets a claim go again (the submit it guarded never happened). */
+  async release(key: string): Promise<void> {
+    this.claims.delete(`claim:${key}`);
+    await this.keyv.delete(`claim:${key}`);
+  }
+
+  async close(): Promise<void> {
+    await this.inflightLock;
+    await this.keyv.disconnect();
+  }
+
+  private updateInFlight(change: (ids: string[]) => string[]): Promise<void> {
+    const next = this.inflightLock.then(async () => {
+      await this.keyv.set(INFLIGHT, change(await this.inFlight()));
+    });
+    this.inflightLock = next.catch(() => undefined);
+    return next;
+  }
+}

@@ -1,0 +1,282 @@
+/**
+ * The fake gateway: a WebSocket endpoint speaking just enough of Discord's protocol for
+ * discord.js (HELLO, IDENTIFY -> READY + GUILD_CREATE, heartbeat ACK, RESUME, dispatches with
+ * increasing `s`). Plain JSON text frames, no compression.
+ */
+import type { Server } from "node:http";
+import { type WebSocket, WebSocketServer } from "ws";
+import { randomHex } from "./ids.js";
+import type { FakeState } from "./state.js";
+
+interface Session {
+  id: string;
+  seq: number;
+  ws: WebSocket | undefined;
+  /** READY and GUILD_CREATE sent on the current socket */
+  ready: boolean;
+}
+
+type Json = Record<string, unknown>;
+
+/** The gateway's URL path (discord.js appends `?v=10&encoding=json`). */
+export const GATEWAY_PATH = "/gateway";
+
+/** A Discord gateway on the fake's HTTP server. */
+export class FakeGateway {
+  private readonly wss: WebSocketServer;
+  private readonly sessions = new Map<string, Session>();
+  /** every opcode-tagged frame the clients sent, for tests of the protocol itself */
+  readonly received: Json[] = [];
+
+  constructor(
+    private readonly state: FakeState,
+    server: Server,
+  ) {
+    this.wss = new WebSocketServer({ server, path: GATEWAY_PATH });
+    this.wss.on("connection", (ws) => this.accept(ws));
+  }
+
+  /** ws://127.0.0.1:PORT/gateway */
+  get url(): string {
+    return `${this.state.baseUrl.replace(/^http/, "ws")}${GATEWAY_PATH}`;
+  }
+
+  /** Number of sessions ready to receive dispatches. */
+  get readySessions(): number {
+    return [...this.sessions.values()].filter((s) => s.ready && s.ws).length;
+  }
+
+  private accept(ws: WebSocket): void {
+    let session: Session | undefined;
+    send(ws, { op: 10, d: { heartbeat_interval: this.state.settings.heartbeatIntervalMs } });
+    ws.on("message", (raw, isBinary) => {
+      if (isBinary) return;
+      let frame: Json;
+      try {
+        frame = JSON.parse(raw.toString()) as Json;
+      } catch {
+        ws.close(4002, "Decode error");
+        return;
+      }
+      this.received.push(frame);
+      const d = (frame.d ?? {}) as Json;
+      switch (frame.op) {
+        case 1:
+          send(ws, { op: 11 });
+          break;
+        case 2: {
+          if (d.token !== this.state.settings.botToken) {
+            ws.close(4004, "Authentication failed.");
+            return;
+          }
+          session = { id: randomHex(16), seq: 0, ws, ready: false };
+          this.sessions.set(session.id, session);
+          this.identify(session);
+          break;
+        }
+        case 6: {
+          const known = this.sessions.get(String(d.session_id));
+          if (!known || d.token !== this.state.settings.botToken) {
+            send(ws, { op: 9, d: false });
+            return;
+          }
+          session = known;
+          session.ws = ws;
+          session.ready = true;
+          this.dispatchTo(session, "RESUMED", {});
+          this.state.changed();
+          break;
+        }
+        default:
+          // presence updates, member requests, voice: ignored
+          break;
+      }
+    });
+    ws.on("close", () => {
+      if (session && session.ws === ws) {
+        session.ws = undefined;
+        session.ready = false;
+      }
+    });
+    ws.on("error", () => {});
+  }
+
+  private identify(session: Session): void {
+    const s = this.state;
+    this.dispatchTo(session, "READY", {
+      v: 10,
+      user: s.botUser,
+      user_settings: {},
+      guilds: [{ id: s.guildId, unavailable: true }],
+      session_id: session.id,
+      resume_gateway_url: this.url,
+      application: { id: s.applicationId, flags: 0 },
+      shard: [0, 1],
+      private_channels: [],
+      relationships: [],
+      presences: [],
+      geo_ordered_rtc_regions: [],
+      guild_join_requests: [],
+    });
+    this.dispatchTo(session, "GUILD_CREATE", this.guildPayload());
+    session.ready = true;
+    this.state.changed();
+  }
+
+  private guildPayload(): Json {
+    const s = this.state;
+    const botRoleId = s.applicationId;
+    const channels = [...s.channels.values()]
+      .filter((c) => c.guildId === s.guildId)
+      .map((c, i) => ({
+        id: c.id,
+        type: c.type,
+        name: c.name,
+        position: i,
+        permission_overwrites: [],
+        parent_id: null,
+        nsfw: false,
+        topic: null,
+        last_message_id: null,
+        rate_limit_per_user: 0,
+        flags: 0,
+      }));
+    const role = (id: string, name: string, permissions: string, position: number) => ({
+      id,
+      name,
+      permissions,
+      position,
+      color: 0,
+      colors: { primary_color: 0, secondary_color: null, tertiary_color: null },
+      hoist: false,
+      managed: id !== s.guildId,
+      mentionable: false,
+      icon: null,
+      unicode_emoji: null,
+      flags: 0,
+      ...(id !== s.guildId ? { tags: { bot_id: s.applicationId } } : {}),
+    });
+    return {
+      id: s.guildId,
+      name: s.guildName,
+      icon: null,
+      splash: null,
+      discovery_splash: null,
+      owner_id: s.users.alice?.id ?? s.applicationId,
+      afk_channel_id: null,
+      afk_timeout: 300,
+      verification_level: 0,
+      default_message_notifications: 0,
+      explicit_content_filter: 0,
+      mfa_level: 0,
+      nsfw_level: 0,
+      premium_tier: 0,
+      premium_subscription_count: 0,
+      premium_progress_bar_enabled: false,
+      preferred_locale: "en-US",
+      system_channel_id: s.channelId,
+      system_channel_flags: 0,
+      rules_channel_id: null,
+      public_updates_channel_id: null,
+      safety_alerts_channel_id: null,
+      vanity_url_code: null,
+      description: null,
+      banner: null,
+      features: [],
+      emojis: [],
+      stickers: [],
+      roles: [
+        role(s.guildId, "@everyone", s.memberPermissions, 0),
+        role(botRoleId, "mjcord", s.settings.appPermissions, 1),
+      ],
+      unavailable: false,
+      joined_at: new Date(Date.UTC(2024, 0, 1)).toISOString(),
+      large: false,
+      member_count: Object.keys(s.users).length + 1,
+      members: [
+        {
+          user: s.botUser,
+          roles: [botRoleId],
+          joined_at: new Date(Date.UTC(2024, 0, 1)).toISOString(),
+          deaf: false,
+          mute: false,
+          flags: 0,
+          nick: null,
+          avatar: null,
+          premium_since: null,
+          pending: false,
+        },
+      ],
+      channels,
+      threads: [],
+      presences: [],
+      voice_states: [],
+      stage_instances: [],
+      guild_scheduled_events: [],
+      soundboard_sounds: [],
+      application_id: null,
+      max_members: 500000,
+      max_video_channel_users: 25,
+    };
+  }
+
+  private dispatchTo(session: Session, t: string, d: unknown): void {
+    if (!session.ws) return;
+    session.seq += 1;
+    send(session.ws, { op: 0, t, s: session.seq, d });
+  }
+
+  /** Resolves once a client is logged in (READY + GUILD_CREATE sent), or rejects after a timeout. */
+  async waitForClient(timeoutMs = 5000): Promise<void> {
+    if (this.readySessions > 0) return;
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.state.events.off("change", check);
+        reject(
+          new Error(`fake discord: no client logged in to the gateway within ${timeoutMs} ms`),
+        );
+      }, timeoutMs);
+      const check = () => {
+        if (this.readySessions > 0) {
+          clearTimeout(timer);
+          this.state.events.off("change", check);
+          resolve();
+        }
+      };
+      this.state.events.on("change", check);
+    });
+  }
+
+  /** Sends a dispatch to every ready session; returns how many received it. */
+  dispatch(t: string, d: unknown): number {
+    let n = 0;
+    for (const session of this.sessions.values()) {
+      if (session.ready && session.ws) {
+        this.dispatchTo(session, t, d);
+        n += 1;
+      }
+    }
+    return n;
+  }
+
+  /** Asks every client to reconnect (op 7); they come back with RESUME. */
+  requestReconnect(): void {
+    for (const session of this.sessions.values())
+      session.ws && send(session.ws, { op: 7, d: null });
+  }
+
+  /** Drops every connection with `code` (e.g. 4000 to make clients resume, 4004 to stop them). */
+  dropConnections(code = 4000): void {
+    for (const ws of this.wss.clients) ws.close(code, "fake discord: dropped");
+  }
+
+  /** Closes every socket and the WebSocket server. */
+  async close(): Promise<void> {
+    for (const ws of this.wss.clients) ws.terminate();
+    await new Promise<void>((resolve) => this.wss.close(() => resolve()));
+  }
+}
+
+function send(ws: WebSocket, payload: Json): void {
+  if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(payload));
+}

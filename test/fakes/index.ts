@@ -1,0 +1,399 @@
+/**
+ * A fake Discord for end-to-end tests: REST (`/api/v10`), a WebSocket gateway and a CDN on
+ * loopback. Point a real discord.js Client at it, drive members, and assert on what they see.
+ *
+ *   const fake = await startFakeDiscord();
+ *   const client = new Client({ intents: [GatewayIntentBits.Guilds], rest: { api: fake.apiUrl } });
+ *   await client.login(fake.botToken);
+ *   const cmd = await fake.runCommand("imagine", { prompt: "a red fox" });
+ *   expect((await cmd.firstResponse()).type).toBe(5);
+ *   await fake.waitFor(() => cmd.original()?.attachments.length);
+ *   expect(fake.violations).toEqual([]);
+ */
+import { createServer, type Server } from "node:http";
+import type { APIInteraction, APIUser } from "discord.js";
+import { type FailOptions, Faults, type RateLimitOptions } from "./faults.js";
+import { FakeGateway } from "./gateway.js";
+import {
+  type CommandOptions,
+  type ModalAnswers,
+  type OptionValue,
+  pressButton,
+  runCommand,
+  selectOption,
+  submitModal,
+} from "./member.js";
+import { createRestHandler } from "./rest.js";
+import { warmUpSchemas } from "./schema.js";
+import {
+  type CallbackRecord,
+  type FakeDiscordOptions,
+  type FakeMessage,
+  FakeState,
+  type InteractionRecord,
+  type RecordedRequest,
+  type RegisteredCommand,
+  type Violation,
+} from "./state.js";
+
+export type { FailOptions, RateLimitOptions, RequestMatch } from "./faults.js";
+export type { CommandOptions, MemberFile, ModalAnswers, OptionValue } from "./member.js";
+export type {
+  CallbackRecord,
+  FakeDiscordOptions,
+  FakeMessage,
+  MessageWrite,
+  RecordedFile,
+  RecordedRequest,
+  RegisteredCommand,
+  StoredAttachment,
+  Violation,
+} from "./state.js";
+
+/** Options of `waitFor`. */
+export interface WaitOptions {
+  /** give up after this many ms (default 5000) */
+  timeoutMs?: number;
+  /** also re-check on this interval, for time-based predicates (default 25) */
+  intervalMs?: number;
+  /** what is awaited, for the timeout message */
+  what?: string;
+}
+
+/** A button as a member sees it. */
+export interface FakeButton {
+  customId: string | undefined;
+  label: string | undefined;
+  style: number;
+  disabled: boolean;
+  url: string | undefined;
+  emoji: { name?: string; id?: string; animated?: boolean } | undefined;
+}
+
+/** One interaction a member caused, and what the bot did with it. */
+export class FakeInteraction {
+  constructor(
+    private readonly fake: FakeDiscord,
+    /** the fake's record (attempts, modal, message ids) */
+    readonly record: InteractionRecord,
+  ) {}
+
+  /** interaction id */
+  get id(): string {
+    return this.record.id;
+  }
+
+  /** interaction token (for `fake.expireToken`) */
+  get token(): string {
+    return this.record.token;
+  }
+
+  /** interaction type: 2 command, 3 component, 5 modal submit */
+  get type(): number {
+    return this.record.type;
+  }
+
+  /** the member who caused it */
+  get user(): APIUser {
+    return this.fake.state.user(this.record.userId);
+  }
+
+  /** the INTERACTION_CREATE payload that was dispatched */
+  get payload(): APIInteraction {
+    return this.record.payload;
+  }
+
+  /** every callback attempt, accepted or refused */
+  get attempts(): CallbackRecord[] {
+    return this.record.attempts;
+  }
+
+  /** the modal the bot showed (callback type 9 data), if any */
+  get modal(): Record<string, unknown> | undefined {
+    return this.record.modal;
+  }
+
+  /** Resolves with the first accepted callback (type 4/5/6/7/8/9 and body). */
+  async firstResponse(opts: { timeoutMs?: number } = {}): Promise<CallbackRecord> {
+    const rec = this.record;
+    return this.fake.waitFor(() => rec.acked, {
+      timeoutMs: opts.timeoutMs ?? 5000,
+      what: `the first callback to interaction ${rec.id} (attempts: ${JSON.stringify(rec.attempts.map((a) => ({ type: a.type, status: a.status, code: a.code })))})`,
+    });
+  }
+
+  /** The current state of @original (the reply, or the component's message after 6/7). */
+  original(): FakeMessage | undefined {
+    const id = this.record.originalMessageId;
+    return id ? this.fake.message(id) : undefined;
+  }
+
+  /** Follow-up messages, oldest first. */
+  followUps(): FakeMessage[] {
+    return this.record.followUpIds
+      .map((id) => this.fake.message(id))
+      .filter((m): m is FakeMessage => !!m);
+  }
+
+  /** From now on the webhook routes answer 401 / 50027 for this token. */
+  expireToken(): void {
+    this.fake.expireToken(this.record.token);
+  }
+}
+
+/** A running fake Discord. */
+export class FakeDiscord {
+  /** the gateway, for reconnect/drop tests */
+  readonly gateway: FakeGateway;
+  private readonly faults = new Faults();
+
+  constructor(
+    /** the shared state (advanced use) */
+    readonly state: FakeState,
+    private readonly server: Server,
+  ) {
+    this.gateway = new FakeGateway(state, server);
+    server.on(
+      "request",
+      createRestHandler(state, this.faults, () => this.gateway.url),
+    );
+  }
+
+  /** "http://127.0.0.1:PORT/api", for discord.js `rest.api` / DISCORD_API_URL */
+  get apiUrl(): string {
+    return `${this.state.baseUrl}/api`;
+  }
+
+  /** "http://127.0.0.1:PORT", the base of the CDN URLs */
+  get baseUrl(): string {
+    return this.state.baseUrl;
+  }
+
+  /** the token `client.login()` must use */
+  get botToken(): string {
+    return this.state.settings.botToken;
+  }
+
+  /** the application id (= the bot user's id) */
+  get applicationId(): string {
+    return this.state.applicationId;
+  }
+
+  /** the bot user */
+  get botUser(): APIUser {
+    return this.state.botUser;
+  }
+
+  /** the one guild */
+  get guildId(): string {
+    return this.state.guildId;
+  }
+
+  /** its one text channel */
+  get channelId(): string {
+    return this.state.channelId;
+  }
+
+  /** members: alice, bob, carol */
+  get users(): Record<string, APIUser> {
+    return this.state.users;
+  }
+
+  /** every REST request received, in order (live array) */
+  get requests(): RecordedRequest[] {
+    return this.state.requests;
+  }
+
+  /** every Discord rule or schema violation found (live array; tests expect it empty) */
+  get violations(): Violation[] {
+    return this.state.violations;
+  }
+
+  /** every CDN download (member uploads and message attachments) */
+  get downloads(): { path: string; attachmentId: string; at: number }[] {
+    return this.state.downloads;
+  }
+
+  /** A member runs `/name` with options; attachment options take `{filename, bytes, contentType}`. */
+  async runCommand(
+    name: string,
+    options: Record<string, OptionValue> = {},
+    opts: CommandOptions = {},
+  ): Promise<FakeInteraction> {
+    return new FakeInteraction(
+      this,
+      await runCommand(this.state, this.gateway, name, options, opts),
+    );
+  }
+
+  /** A member presses the button `customId` on message `messageId`. */
+  async pressButton(
+    messageId: string,
+    customId: string,
+    opts: { user?: string } = {},
+  ): Promise<FakeInteraction> {
+    return new FakeInteraction(
+      this,
+      await pressButton(this.state, this.gateway, messageId, customId, opts.user),
+    );
+  }
+
+  /** A member picks `values` in the string select `customId` on message `messageId`. */
+  async selectOption(
+    messageId: string,
+    customId: string,
+    values: string[],
+    opts: { user?: string } = {},
+  ): Promise<FakeInteraction> {
+    return new FakeInteraction(
+      this,
+      await selectOption(this.state, this.gateway, messageId, customId, values, opts.user),
+    );
+  }
+
+  /** A member submits the modal `opener` showed (Label form; File Upload files become attachments). */
+  async submitModal(opener: FakeInteraction, answers: ModalAnswers = {}): Promise<FakeInteraction> {
+    return new FakeInteraction(
+      this,
+      await submitModal(this.state, this.gateway, opener.record, answers),
+    );
+  }
+
+  /** The latest state of a message the bot created (including deleted ones, flagged). */
+  message(id: string): FakeMessage | undefined {
+    return this.state.messages.get(id);
+  }
+
+  /** The buttons of a message, in order: `{customId, label, style, disabled, url, emoji}`. */
+  buttons(messageId: string): FakeButton[] {
+    const out: FakeButton[] = [];
+    const visit = (c: Record<string, unknown>) => {
+      if (c.type === 2) {
+        out.push({
+          customId: c.custom_id as string | undefined,
+          label: c.label as string | undefined,
+          style: c.style as number,
+          disabled: c.disabled === true,
+          url: c.url as string | undefined,
+          emoji: c.emoji as FakeButton["emoji"],
+        });
+      }
+      for (const key of ["components", "accessory"]) {
+        const v = c[key];
+        if (Array.isArray(v)) for (const child of v) visit(child as Record<string, unknown>);
+        else if (v && typeof v === "object") visit(v as Record<string, unknown>);
+      }
+    };
+    for (const c of this.message(messageId)?.components ?? []) visit(c);
+    return out;
+  }
+
+  /** The channel's messages (default the guild channel), oldest first, without deleted ones. */
+  channelMessages(channelId: string = this.state.channelId): FakeMessage[] {
+    return [...this.state.messages.values()]
+      .filter((m) => m.channelId === channelId && !m.deleted)
+      .sort((a, b) => (BigInt(a.id) < BigInt(b.id) ? -1 : 1));
+  }
+
+  /**
+   * Resolves with the predicate's first truthy value, re-checking on every change and interval.
+   * A predicate that throws counts as "not yet"; its last error is reported on timeout.
+   */
+  waitFor<T>(
+    predicate: () => T | undefined | null | false | 0 | "",
+    opts: WaitOptions = {},
+  ): Promise<T> {
+    const timeoutMs = opts.timeoutMs ?? 5000;
+    const events = this.state.events;
+    return new Promise<T>((resolve, reject) => {
+      let lastError: unknown;
+      const check = (): boolean => {
+        try {
+          const value = predicate();
+          if (value) {
+            done();
+            resolve(value as T);
+            return true;
+          }
+        } catch (err) {
+          lastError = err;
+        }
+        return false;
+      };
+      const interval = setInterval(check, opts.intervalMs ?? 25);
+      const timer = setTimeout(() => {
+        done();
+        const what = opts.what ?? "condition";
+        const detail = lastError instanceof Error ? `: ${lastError.message}` : "";
+        reject(
+          new Error(`fake discord: timed out after ${timeoutMs} ms waiting for ${what}${detail}`),
+        );
+      }, timeoutMs);
+      const done = () => {
+        clearInterval(interval);
+        clearTimeout(timer);
+        events.off("change", check);
+      };
+      events.on("change", check);
+      check();
+    });
+  }
+
+  /** The next matching requests answer 429 with Retry-After, X-RateLimit-* and `{message, retry_after, global}`. */
+  rateLimitNext(opts: RateLimitOptions): void {
+    this.faults.rateLimit(opts);
+  }
+
+  /** The next matching requests answer a 5xx (default 500). */
+  failNext(opts: FailOptions): void {
+    this.faults.fail(opts);
+  }
+
+  /** From now on webhook routes with this interaction token answer 401 {code: 50027}. */
+  expireToken(token: string): void {
+    const rec = this.state.byToken.get(token);
+    if (!rec) throw new Error("fake discord: unknown interaction token");
+    rec.expiredByHand = true;
+  }
+
+  /** Commands of the last bulk overwrite: "guild" (default when any) or "global". */
+  registeredCommands(scope?: "guild" | "global"): RegisteredCommand[] {
+    const guild = this.state.guildCommands.get(this.state.guildId);
+    if (scope === "global") return this.state.globalCommands ?? [];
+    if (scope === "guild") return guild ?? [];
+    return guild ?? this.state.globalCommands ?? [];
+  }
+
+  /** Resolves once a client has logged in to the gateway. */
+  waitForClient(timeoutMs?: number): Promise<void> {
+    return this.gateway.waitForClient(timeoutMs);
+  }
+
+  /** Sends a raw gateway dispatch to every logged-in client. */
+  dispatch(event: string, data: unknown): number {
+    return this.gateway.dispatch(event, data);
+  }
+
+  /** Stops the gateway and the HTTP server. */
+  async close(): Promise<void> {
+    await this.gateway.close();
+    this.server.closeAllConnections();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+}
+
+/** Starts a fake Discord on 127.0.0.1 (random port). */
+export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promise<FakeDiscord> {
+  warmUpSchemas();
+  const state = new FakeState(options);
+  const server = createServer();
+  const fake = new FakeDiscord(state, server);
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => resolve());
+  });
+  const address = server.address();
+  if (!address || typeof address === "string") throw new Error("fake discord: no port");
+  state.baseUrl = `http://127.0.0.1:${address.port}`;
+  return fake;
+}

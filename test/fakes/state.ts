@@ -1,0 +1,263 @@
+/**
+ * Everything the fake Discord knows: settings, the guild, members, messages, uploaded files,
+ * interactions, recorded requests and violations. Shared by the gateway, REST and CDN code.
+ */
+import { EventEmitter } from "node:events";
+import type { APIInteraction, APIUser } from "discord.js";
+import { interactionToken, snowflake } from "./ids.js";
+import type { UploadedFile } from "./rules.js";
+
+/** Options of `startFakeDiscord()`. */
+export interface FakeDiscordOptions {
+  /** how long an interaction token works on webhook routes (default 15 min) */
+  tokenLifetimeMs?: number;
+  /** how long after dispatch the first callback may arrive (default 3000) */
+  callbackDeadlineMs?: number;
+  /** per-file upload limit, also sent as the interactions' attachment_size_limit (default 10 MiB) */
+  attachmentSizeLimit?: number;
+  /** HELLO heartbeat interval (default 41250) */
+  heartbeatIntervalMs?: number;
+  /** the bot's permissions in the channel (bitfield string), sent as app_permissions */
+  appPermissions?: string;
+  /** the bot token the fake accepts (default a fixed fake token) */
+  botToken?: string;
+}
+
+/** Settings after defaults. */
+export type Settings = Required<FakeDiscordOptions>;
+
+/** A file part received in a multipart body. */
+export type RecordedFile = UploadedFile;
+
+/** One REST request as the fake received it. */
+export interface RecordedRequest {
+  method: string;
+  /** path below /api/v10, decoded (`%40original` -> `@original`) */
+  path: string;
+  query: Record<string, string>;
+  /** the Authorization header ("Bot …") or undefined */
+  auth: string | undefined;
+  /** the JSON body, or the parsed payload_json of a multipart body */
+  json: unknown;
+  files: RecordedFile[];
+  /** the status the fake answered with (0 while in flight) */
+  status: number;
+  /** Discord error code of the answer, if any */
+  code?: number;
+  at: number;
+}
+
+/** One broken Discord rule (the request also got Discord's error answer). */
+export interface Violation {
+  rule: string;
+  message: string;
+  method: string;
+  path: string;
+  status: number;
+  code: number;
+  at: number;
+  interactionId?: string;
+}
+
+/** An attachment the fake stores and serves from its CDN route. */
+export interface StoredAttachment {
+  id: string;
+  filename: string;
+  contentType: string;
+  size: number;
+  bytes: Uint8Array;
+  url: string;
+  proxyUrl: string;
+  width?: number;
+  height?: number;
+  description?: string;
+  title?: string;
+  /** a member's upload (command option / modal file), not a message attachment */
+  ephemeral?: boolean;
+}
+
+/** One write (create or edit) of a message, for assertions on e.g. allowed_mentions. */
+export interface MessageWrite {
+  at: number;
+  /** "defer" is the empty "thinking" placeholder of a deferred reply (callback type 5) */
+  kind: "create" | "edit" | "defer";
+  /** "callback", "webhook" or "channel" */
+  via: "callback" | "webhook" | "channel";
+  /** `allowed_mentions` as sent in this write (undefined if absent) */
+  allowedMentions: unknown;
+  body: Record<string, unknown>;
+}
+
+/** A message the bot created, in its latest state (a live object). */
+export interface FakeMessage {
+  id: string;
+  channelId: string;
+  type: number;
+  content: string;
+  components: Record<string, unknown>[];
+  embeds: Record<string, unknown>[];
+  attachments: StoredAttachment[];
+  flags: number;
+  /** the last `allowed_mentions` sent for this message (undefined if never sent) */
+  allowedMentions: unknown;
+  createdAt: Date;
+  editedAt: Date | null;
+  /** how it was created: an interaction callback, an interaction webhook, or a channel route */
+  via: "callback" | "webhook" | "channel";
+  /** the interaction whose token created it */
+  interactionId?: string;
+  ephemeral: boolean;
+  /** a deferred reply still "thinking" (flag LOADING) */
+  loading: boolean;
+  deleted: boolean;
+  /** ephemeral messages: the only member who sees it */
+  visibleTo?: string;
+  writes: MessageWrite[];
+}
+
+/** One interaction callback attempt (accepted or refused). */
+export interface CallbackRecord {
+  type: number;
+  body: Record<string, unknown>;
+  files: RecordedFile[];
+  at: number;
+  /** milliseconds between the dispatch and this callback */
+  latencyMs: number;
+  status: number;
+  code?: number;
+  accepted: boolean;
+}
+
+/** What the fake remembers about one dispatched interaction. */
+export interface InteractionRecord {
+  id: string;
+  token: string;
+  type: number;
+  payload: APIInteraction;
+  userId: string;
+  channelId: string;
+  commandName?: string;
+  dispatchedAt: number;
+  expiredByHand: boolean;
+  answered50027: boolean;
+  deadlineMissed: boolean;
+  attempts: CallbackRecord[];
+  acked?: CallbackRecord;
+  originalMessageId?: string;
+  /** the message carrying the component (buttons, selects, modal submits opened from one) */
+  sourceMessageId?: string;
+  /** the modal shown by a type 9 callback */
+  modal?: Record<string, unknown>;
+  /** for a modal submit, the interaction that showed the modal */
+  openedBy?: string;
+  followUpIds: string[];
+  /** choices of an autocomplete answer (type 8) */
+  choices?: unknown[];
+}
+
+/** A channel of the fake guild (or a DM). */
+export interface FakeChannel {
+  id: string;
+  type: number;
+  name: string;
+  guildId?: string;
+  recipientId?: string;
+}
+
+/** A registered application command, as echoed by the bulk overwrite. */
+export type RegisteredCommand = Record<string, unknown> & { id: string; name: string };
+
+const DEFAULT_PERMISSIONS = (
+  (1n << 6n) | // ADD_REACTIONS
+  (1n << 10n) | // VIEW_CHANNEL
+  (1n << 11n) | // SEND_MESSAGES
+  (1n << 14n) | // EMBED_LINKS
+  (1n << 15n) | // ATTACH_FILES
+  (1n << 16n) | // READ_MESSAGE_HISTORY
+  (1n << 18n) | // USE_EXTERNAL_EMOJIS
+  (1n << 31n) | // USE_APPLICATION_COMMANDS
+  (1n << 38n)
+) // SEND_MESSAGES_IN_THREADS
+  .toString();
+
+function makeUser(name: string, bot = false): APIUser {
+  return {
+    id: snowflake(),
+    username: name,
+    discriminator: "0",
+    global_name: bot ? null : name[0]?.toUpperCase() + name.slice(1),
+    avatar: null,
+    ...(bot ? { bot: true } : {}),
+  };
+}
+
+/** The shared state of one fake Discord. */
+export class FakeState {
+  readonly settings: Settings;
+  readonly events = new EventEmitter();
+  baseUrl = "";
+  readonly applicationId: string;
+  readonly botUser: APIUser;
+  readonly guildId = snowflake();
+  readonly guildName = "mjcord test guild";
+  readonly channelId = snowflake();
+  readonly channels = new Map<string, FakeChannel>();
+  /** members by short name (alice, bob, carol) */
+  readonly users: Record<string, APIUser>;
+  readonly messages = new Map<string, FakeMessage>();
+  readonly uploads = new Map<string, StoredAttachment>();
+  readonly interactions = new Map<string, InteractionRecord>();
+  readonly byToken = new Map<string, InteractionRecord>();
+  readonly requests: RecordedRequest[] = [];
+  readonly violations: Violation[] = [];
+  readonly downloads: { path: string; attachmentId: string; at: number }[] = [];
+  globalCommands: RegisteredCommand[] | undefined;
+  readonly guildCommands = new Map<string, RegisteredCommand[]>();
+
+  constructor(options: FakeDiscordOptions = {}) {
+    this.settings = {
+      tokenLifetimeMs: options.tokenLifetimeMs ?? 15 * 60_000,
+      callbackDeadlineMs: options.callbackDeadlineMs ?? 3000,
+      attachmentSizeLimit: options.attachmentSizeLimit ?? 10 * 1024 * 1024,
+      heartbeatIntervalMs: options.heartbeatIntervalMs ?? 41_250,
+      appPermissions: options.appPermissions ?? DEFAULT_PERMISSIONS,
+      botToken:
+        options.botToken ??
+        `${Buffer.from("fake-bot").toString("base64")}.fake.${interactionToken().slice(0, 27)}`,
+    };
+    this.botUser = makeUser("mjcord", true);
+    this.applicationId = this.botUser.id;
+    this.users = { alice: makeUser("alice"), bob: makeUser("bob"), carol: makeUser("carol") };
+    this.channels.set(this.channelId, {
+      id: this.channelId,
+      type: 0,
+      name: "general",
+      guildId: this.guildId,
+    });
+  }
+
+  /** Permissions of members (the default @everyone set). */
+  get memberPermissions(): string {
+    return DEFAULT_PERMISSIONS;
+  }
+
+  /** Resolves a member by short name or id. */
+  user(nameOrId: string): APIUser {
+    const byName = this.users[nameOrId];
+    if (byName) return byName;
+    const byId = Object.values(this.users).find((u) => u.id === nameOrId);
+    if (!byId) throw new Error(`fake discord: no member "${nameOrId}"`);
+    return byId;
+  }
+
+  /** Signals a state change to waiters. */
+  changed(): void {
+    this.events.emit("change");
+  }
+
+  /** Records a broken rule. */
+  violate(v: Omit<Violation, "at">): void {
+    this.violations.push({ ...v, at: Date.now() });
+    this.changed();
+  }
+}
