@@ -1,22 +1,18 @@
-// Composition root: configuration, logger, proxy client; signals.
+// Entry point of `npm start`: configuration, logger, the app; signals.
+import { startApp } from "./app.js";
 import { ConfigError, loadConfig } from "./config.js";
 import { createLogger } from "./log.js";
-import { MjClient } from "./mj/client.js";
 
 async function main(): Promise<void> {
   const config = loadConfig();
-  const log = createLogger({ level: config.logLevel, secrets: [config.discordToken, config.mjApiKey] });
-  const proxy = new MjClient({
-    baseUrl: config.mjApiUrl,
-    apiKey: config.mjApiKey,
-    authHeader: config.mjAuthHeader,
-    mode: config.mjMode,
-    log: log.child({ module: "mj" }),
+  const log = createLogger({
+    level: config.logLevel,
+    secrets: [config.discordToken, config.mjApiKey],
   });
-  log.info({ proxy: config.mjApiUrl, mode: config.mjMode }, "mjcord configured");
+  const app = await startApp({ config, log });
   const stop = async (signal: string) => {
     log.info({ signal }, "shutting down");
-    await proxy.close();
+    await app.stop();
     process.exit(0);
   };
   process.once("SIGINT", () => void stop("SIGINT"));
@@ -28,7 +24,9 @@ main().catch((error: unknown) => {
     // A configuration problem is the operator's to fix: the message, not a stack trace.
     process.stderr.write(`${error.message}\n`);
   } else {
-    process.stderr.write(`mjcord stopped: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.stderr.write(
+      `mjcord stopped: ${error instanceof Error ? error.message : String(error)}\n`,
+    );
   }
   process.exit(1);
 });

@@ -69,7 +69,7 @@ function headline(job: Job): string {
   return `**${showPrompt(job.prompt)}** - ${by} (${job.mode === "none" ? "default" : job.mode})`;
 }
 
-function fit(text: string): string {
+function capContent(text: string): string {
   return text.length > CONTENT_LIMIT ? `${text.slice(0, CONTENT_LIMIT - 1)}…` : text;
 }
 
@@ -106,7 +106,7 @@ export function renderJob(job: Job, media?: ResultMedia): MessageView {
     components = resultRows(job.taskId, job.result.buttons);
   }
   return {
-    content: fit(lines.join("\n")),
+    content: capContent(lines.join("\n")),
     embeds,
     components,
     files,

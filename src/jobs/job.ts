@@ -2,6 +2,7 @@
 // The jobs layer knows tasks and where they are shown, not how (that is src/discord).
 import type { MjMode } from "../config.js";
 import type { MediaLink, Task, TaskButton, TaskStatus } from "../mj/task.js";
+import type { SubmitRequest } from "./submit.js";
 
 export type JobKind =
   | "imagine"
@@ -36,6 +37,8 @@ export interface JobMessage {
   tokenIssuedAt: number;
   /** Known once the reply exists; needed to edit it with the bot token. */
   messageId: string | null;
+  /** Largest file Discord takes in this channel (the interaction's attachment_size_limit). */
+  attachmentSizeLimit: number;
 }
 
 /** The parts of a finished task the result needs (kept so results survive restarts). */
@@ -73,6 +76,10 @@ export interface Job {
   result: JobResult | null;
   /** Plain words for the member when the job failed or was closed. */
   failure: string | null;
+  /** The prompt to prefill when the proxy waits for a form (status MODAL). */
+  formPrompt: string | null;
+  /** How to submit it again (Retry); dropped once the job succeeded. */
+  request: SubmitRequest | null;
   message: JobMessage;
   createdAt: number;
   updatedAt: number;

@@ -90,6 +90,11 @@ export class Tracker {
         phase === "failed"
           ? plainWords(task.failReason) || "Midjourney could not make this job."
           : job.failure,
+      formPrompt:
+        phase === "needs-form"
+          ? task.finalPrompt || task.promptEn || task.prompt || job.formPrompt || job.prompt
+          : job.formPrompt,
+      request: phase === "done" ? null : job.request,
       updatedAt: this.now(),
     };
     await this.options.store.putJob(next);
@@ -166,7 +171,10 @@ export class Tracker {
     this.misses.set(job.id, count);
     if (count < (this.options.maxMisses ?? 5)) return;
     this.misses.delete(job.id);
-    await this.fail(job, "The proxy no longer knows this job, so it cannot be finished. Please start it again.");
+    await this.fail(
+      job,
+      "The proxy no longer knows this job, so it cannot be finished. Please start it again.",
+    );
   }
 
   private async close(job: Job): Promise<void> {

@@ -76,3 +76,45 @@ export async function downloadMedia(url: string, options: DownloadOptions): Prom
     };
   }
 }
+
+/** Pixel size of a PNG, GIF, WebP or JPEG from its header; null when unreadable. */
+export function imageSize(bytes: Buffer): { width: number; height: number } | null {
+  const type = sniffMediaType(bytes);
+  try {
+    if (type === "png") return { width: bytes.readUInt32BE(16), height: bytes.readUInt32BE(20) };
+    if (type === "gif") return { width: bytes.readUInt16LE(6), height: bytes.readUInt16LE(8) };
+    if (type === "webp") return webpSize(bytes);
+    if (type === "jpeg") return jpegSize(bytes);
+  } catch {
+    return null;
+  }
+  return null;
+}
+
+function webpSize(bytes: Buffer): { width: number; height: number } | null {
+  const chunk = bytes.toString("ascii", 12, 16);
+  if (chunk === "VP8X")
+    return { width: 1 + bytes.readUIntLE(24, 3), height: 1 + bytes.readUIntLE(27, 3) };
+  if (chunk === "VP8 ")
+    return { width: bytes.readUInt16LE(26) & 0x3fff, height: bytes.readUInt16LE(28) & 0x3fff };
+  if (chunk === "VP8L") {
+    const bits = bytes.readUInt32LE(21);
+    return { width: (bits & 0x3fff) + 1, height: ((bits >> 14) & 0x3fff) + 1 };
+  }
+  return null;
+}
+
+function jpegSize(bytes: Buffer): { width: number; height: number } | null {
+  let offset = 2;
+  while (offset + 9 < bytes.length) {
+    if (bytes[offset] !== 0xff) return null;
+    const marker = bytes[offset + 1] ?? 0;
+    const length = bytes.readUInt16BE(offset + 2);
+    // SOF0..SOF15 carry the size, except DHT (C4), JPG (C8) and DAC (CC).
+    if (marker >= 0xc0 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc) {
+      return { height: bytes.readUInt16BE(offset + 5), width: bytes.readUInt16BE(offset + 7) };
+    }
+    offset += 2 + length;
+  }
+  return null;
+}

@@ -1,0 +1,51 @@
+// The discord.js client and the one router for commands, button presses and form submits.
+import { Client, Events, GatewayIntentBits, type Interaction } from "discord.js";
+import type { Command } from "./command.js";
+import type { BotContext } from "./context.js";
+import { tellPrivately } from "./flow.js";
+import { handleForm } from "./forms.js";
+import { handlePress } from "./presses.js";
+
+export function createClient(apiUrl: string | undefined): Client {
+  return new Client({
+    intents: [GatewayIntentBits.Guilds],
+    // Every message sets its own allowed_mentions; this default covers anything else.
+    allowedMentions: { parse: [] },
+    ...(apiUrl ? { rest: { api: apiUrl } } : {}),
+  });
+}
+
+/** Routes every interaction; a handler's failure is logged and told to the member. */
+export function routeInteractions(
+  client: Client,
+  ctx: BotContext,
+  commands: readonly Command[],
+): void {
+  const byName = new Map(commands.map((c) => [c.definition.name, c]));
+  client.on(Events.InteractionCreate, (interaction: Interaction) => {
+    void route(interaction, ctx, byName).catch(async (error: unknown) => {
+      ctx.log.error({ err: error, interaction: interaction.id }, "interaction failed");
+      if (interaction.isRepliable()) {
+        await tellPrivately(interaction as never, "Something went wrong. Please try again.").catch(
+          () => undefined,
+        );
+      }
+    });
+  });
+}
+
+async function route(
+  interaction: Interaction,
+  ctx: BotContext,
+  commands: Map<string, Command>,
+): Promise<void> {
+  if (interaction.isChatInputCommand()) {
+    const command = commands.get(interaction.commandName);
+    if (command) await command.execute(interaction, ctx);
+    else await tellPrivately(interaction, "This command is not available any more.");
+  } else if (interaction.isButton()) {
+    await handlePress(interaction, ctx);
+  } else if (interaction.isModalSubmit()) {
+    await handleForm(interaction, ctx);
+  }
+}

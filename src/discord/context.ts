@@ -1,0 +1,18 @@
+// What every command, press and form handler is given.
+import type { Config } from "../config.js";
+import type { JobStore } from "../jobs/store.js";
+import type { Tracker } from "../jobs/tracker.js";
+import type { Logger } from "../log.js";
+import type { MjClient } from "../mj/client.js";
+import type { Presenter } from "./presenter.js";
+
+export interface BotContext {
+  config: Config;
+  store: JobStore;
+  proxy: MjClient;
+  tracker: Tracker;
+  presenter: Presenter;
+  log: Logger;
+  /** How long a job may take before it is closed with a message. */
+  jobDeadlineMs: number;
+}

@@ -1,0 +1,152 @@
+// Starting a job from an interaction: acknowledge at once (a public reply that becomes
+// the job's message), submit, record and follow the job, show its first state.
+import type {
+  ButtonInteraction,
+  ChatInputCommandInteraction,
+  InteractionReplyOptions,
+  ModalSubmitInteraction,
+} from "discord.js";
+import type { MjMode } from "../config.js";
+import { type Job, type JobKind, newJobId } from "../jobs/job.js";
+import { type SubmitRequest, submitRequest } from "../jobs/submit.js";
+import { ProxyError } from "../mj/errors.js";
+import type { SubmitOutcome } from "../mj/task.js";
+import type { BotContext } from "./context.js";
+
+export type JobInteraction =
+  | ChatInputCommandInteraction
+  | ButtonInteraction
+  | ModalSubmitInteraction;
+
+export interface JobSpec {
+  kind: JobKind;
+  prompt: string;
+  mode: MjMode;
+  /** What was pressed, e.g. "U2". */
+  origin: string | null;
+  parentTaskId: string | null;
+  request: SubmitRequest;
+}
+
+const DEFAULT_ATTACHMENT_LIMIT = 10 * 1024 * 1024;
+
+/** Acknowledges, submits and follows a job. Never throws for proxy errors: they are shown. */
+export async function launchJob(
+  interaction: JobInteraction,
+  ctx: BotContext,
+  spec: JobSpec,
+): Promise<Job> {
+  const messageId = await acknowledge(interaction);
+  const now = Date.now();
+  const id = newJobId(now);
+  let job: Job = {
+    id,
+    kind: spec.kind,
+    taskId: "",
+    userId: interaction.user.id,
+    prompt: spec.prompt,
+    mode: spec.mode,
+    origin: spec.origin,
+    parentTaskId: spec.parentTaskId,
+    phase: "waiting",
+    queueAhead: null,
+    progress: null,
+    rank: 0,
+    previewUrl: null,
+    result: null,
+    failure: null,
+    formPrompt: null,
+    request: spec.request,
+    message: {
+      channelId: interaction.channelId ?? "",
+      guildId: interaction.guildId,
+      applicationId: interaction.applicationId,
+      interactionToken: interaction.token,
+      tokenIssuedAt: interaction.createdTimestamp,
+      messageId,
+      attachmentSizeLimit: interaction.attachmentSizeLimit || DEFAULT_ATTACHMENT_LIMIT,
+    },
+    createdAt: now,
+    updatedAt: now,
+    deadlineAt: now + ctx.jobDeadlineMs,
+    delivered: false,
+  };
+  try {
+    const outcome = await submitRequest(ctx.proxy, spec.request, {
+      mode: spec.mode,
+      state: `mjcord:${id}`,
+    });
+    job = withOutcome(job, outcome);
+    await ctx.store.putJob(job);
+    await ctx.tracker.follow(job);
+    ctx.log.info(
+      { jobId: id, taskId: job.taskId, kind: spec.kind, user: job.userId },
+      "job submitted",
+    );
+  } catch (error) {
+    const failure =
+      error instanceof ProxyError
+        ? error.userMessage
+        : "Something went wrong while starting this job.";
+    if (!(error instanceof ProxyError)) ctx.log.error({ err: error, jobId: id }, "submit crashed");
+    else ctx.log.warn({ err: error, jobId: id }, "proxy refused the job");
+    job = { ...job, phase: "failed", failure, rank: 4, delivered: true };
+    await ctx.store.putJob(job);
+  }
+  await ctx.presenter.show(job).catch((error: unknown) => {
+    ctx.log.warn(
+      { err: error, jobId: id },
+      "first state not shown; the tracker will show the next",
+    );
+  });
+  return job;
+}
+
+/** Makes sure the interaction has a public reply (the job's message) and returns its id. */
+async function acknowledge(interaction: JobInteraction): Promise<string | null> {
+  if (interaction.deferred || interaction.replied) {
+    return (await interaction.fetchReply()).id;
+  }
+  const response = await interaction.deferReply({ withResponse: true });
+  return response.resource?.message?.id ?? null;
+}
+
+/** Withdraws a public "thinking" reply and answers privately instead (bad input found late). */
+export async function withdraw(interaction: JobInteraction, content: string): Promise<void> {
+  await interaction.deleteReply().catch(() => undefined);
+  await interaction.followUp({ content, flags: "Ephemeral", allowedMentions: { parse: [] } });
+}
+
+/** A job as the proxy's answer leaves it. */
+export function withOutcome(job: Job, outcome: SubmitOutcome): Job {
+  switch (outcome.kind) {
+    case "submitted":
+      return {
+        ...job,
+        taskId: outcome.taskId,
+        phase: outcome.queued ? "queued" : "waiting",
+        queueAhead: outcome.queueAhead,
+      };
+    case "modal":
+      // The account has Remix on (or the form was wanted): the proxy waits for the prompt.
+      return {
+        ...job,
+        taskId: outcome.taskId,
+        phase: "needs-form",
+        formPrompt: outcome.finalPrompt || job.prompt,
+      };
+    case "existed":
+      return { ...job, taskId: outcome.taskId };
+  }
+}
+
+/** A private answer that costs nothing: bad input, a refused press. */
+export async function tellPrivately(interaction: JobInteraction, content: string): Promise<void> {
+  const options: InteractionReplyOptions = {
+    content,
+    flags: "Ephemeral",
+    allowedMentions: { parse: [] },
+  };
+  if (interaction.deferred || interaction.replied) await interaction.followUp(options);
+  else await interaction.reply(options);
+}

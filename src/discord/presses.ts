@@ -1,0 +1,188 @@
+// Button presses: proxy buttons on results, Retry, and "Confirm prompt" for MODAL tasks.
+// A press that needs input must open its form as the very first response (Discord allows a
+// modal only then), so those are decided from the store alone, before anything slow.
+import type { ButtonInteraction } from "discord.js";
+import type { Job } from "../jobs/job.js";
+import { type ButtonInfo, classifyButton, stripKeycap } from "../mj/buttons.js";
+import type { TaskButton } from "../mj/task.js";
+import { decodeKey, encodeKey } from "./components.js";
+import type { BotContext } from "./context.js";
+import { launchJob, tellPrivately } from "./flow.js";
+import { buildForm, formKindOf } from "./modals.js";
+
+/** How long a second press of the same button by the same member counts as a double click. */
+const DOUBLE_CLICK_MS = 15_000;
+
+export async function handlePress(interaction: ButtonInteraction, ctx: BotContext): Promise<void> {
+  const key = decodeKey(interaction.customId);
+  // A replayed interaction (same id) never acts twice.
+  if (!key || !(await ctx.store.claim(`interaction:${interaction.id}`, 3_600_000))) {
+    if (!key) await tellPrivately(interaction, "This button is not one of mine.");
+    return;
+  }
+  switch (key.type) {
+    case "proxy":
+      return pressProxyButton(interaction, ctx, key.taskId, key.index);
+    case "retry":
+      return retry(interaction, ctx, key.jobId);
+    case "open-form":
+      return openModalTaskForm(interaction, ctx, key.jobId);
+    default:
+      await tellPrivately(interaction, "This button is not one of mine.");
+  }
+}
+
+interface Owned {
+  job: Job | undefined;
+  buttons: TaskButton[];
+  prompt: string;
+  ownerId: string | null;
+}
+
+/** The task's buttons from the store, or from the proxy when the store lost them. */
+async function buttonsOf(ctx: BotContext, taskId: string): Promise<Owned | null> {
+  const job = await ctx.store.jobForTask(taskId);
+  if (job?.result)
+    return { job, buttons: job.result.buttons, prompt: job.prompt, ownerId: job.userId };
+  const task = await ctx.proxy.fetchTask(taskId).catch(() => null);
+  if (!task) return null;
+  return {
+    job,
+    buttons: task.buttons,
+    prompt: task.prompt || task.promptEn,
+    ownerId: job?.userId ?? null,
+  };
+}
+
+async function pressProxyButton(
+  interaction: ButtonInteraction,
+  ctx: BotContext,
+  taskId: string,
+  index: number,
+): Promise<void> {
+  const owned = await buttonsOf(ctx, taskId);
+  const button = owned?.buttons[index];
+  if (!owned || !button) {
+    await tellPrivately(
+      interaction,
+      "This result is no longer known to the proxy, so its buttons cannot be used.",
+    );
+    return;
+  }
+  if (owned.ownerId && owned.ownerId !== interaction.user.id) {
+    await tellPrivately(
+      interaction,
+      `Only <@${owned.ownerId}> can use the buttons on this result. Start your own with /imagine.`,
+    );
+    return;
+  }
+  const info = classifyButton(button);
+  const prefs = await ctx.store.preferences(interaction.user.id);
+  if (info.needsInput === "always" || (info.needsInput === "remix" && prefs.remix)) {
+    await interaction.showModal(
+      buildForm(
+        encodeKey({ type: "form", taskId, index }),
+        formKindOf(info),
+        formTitle(info),
+        prefillFor(info, owned),
+      ),
+    );
+    return;
+  }
+  if (
+    !(await ctx.store.claim(`press:${taskId}:${index}:${interaction.user.id}`, DOUBLE_CLICK_MS))
+  ) {
+    await tellPrivately(interaction, "Already on it: that button was just pressed.");
+    return;
+  }
+  await launchJob(interaction, ctx, {
+    kind: "action",
+    prompt: owned.prompt,
+    mode: owned.job?.mode ?? prefs.mode ?? ctx.config.mjMode,
+    origin: info.label,
+    parentTaskId: taskId,
+    request: { type: "action", taskId, customId: button.customId },
+  });
+}
+
+function formTitle(info: ButtonInfo): string {
+  return info.kind === "describe_pick" || info.kind === "shorten_pick"
+    ? `Imagine prompt ${info.index ?? ""}`.trim()
+    : info.label;
+}
+
+/** The text a form starts with: the pick's own prompt, else the job's prompt. */
+function prefillFor(info: ButtonInfo, owned: Owned): string {
+  if ((info.kind === "describe_pick" || info.kind === "shorten_pick") && info.index !== undefined) {
+    const text =
+      owned.job?.result?.finalPrompt ||
+      owned.job?.result?.promptEn ||
+      owned.job?.result?.description ||
+      "";
+    return pickPrompt(text, info.index) ?? "";
+  }
+  return owned.job?.result?.finalPrompt || owned.prompt;
+}
+
+/** The Nth keycap-numbered prompt of a describe/shorten text, keycap removed. */
+export function pickPrompt(text: string, n: number): string | null {
+  const keycap = `${n}\uFE0F\u20E3`;
+  const line = text
+    .split(/\r?\n/)
+    .map((l) => l.trim())
+    .find((l) => l.startsWith(keycap) || l.startsWith(`${n}\u20E3`));
+  return line ? stripKeycap(line) : null;
+}
+
+async function retry(
+  interaction: ButtonInteraction,
+  ctx: BotContext,
+  jobId: string,
+): Promise<void> {
+  const job = await ctx.store.getJob(jobId);
+  if (!job?.request) {
+    await tellPrivately(interaction, "This job cannot be retried any more. Start a new one.");
+    return;
+  }
+  if (job.userId !== interaction.user.id) {
+    await tellPrivately(interaction, `Only <@${job.userId}> can retry this job.`);
+    return;
+  }
+  if (!(await ctx.store.claim(`retry:${jobId}`, 7 * 24 * 3_600_000))) {
+    await tellPrivately(interaction, "This job was already retried.");
+    return;
+  }
+  await launchJob(interaction, ctx, {
+    kind: job.kind,
+    prompt: job.prompt,
+    mode: job.mode,
+    origin: job.origin,
+    parentTaskId: job.parentTaskId,
+    request: job.request,
+  });
+}
+
+/** "Confirm prompt" on a job whose task waits in status MODAL: opens the prefilled form. */
+async function openModalTaskForm(
+  interaction: ButtonInteraction,
+  ctx: BotContext,
+  jobId: string,
+): Promise<void> {
+  const job = await ctx.store.getJob(jobId);
+  if (job?.phase !== "needs-form") {
+    await tellPrivately(interaction, "This form is no longer waiting.");
+    return;
+  }
+  if (job.userId !== interaction.user.id) {
+    await tellPrivately(interaction, `Only <@${job.userId}> can confirm this prompt.`);
+    return;
+  }
+  await interaction.showModal(
+    buildForm(
+      encodeKey({ type: "modal-task", jobId }),
+      "remix",
+      "Confirm the prompt",
+      job.formPrompt ?? job.prompt,
+    ),
+  );
+}
