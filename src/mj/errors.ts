@@ -69,6 +69,9 @@ function userMessageFor(init: ProxyErrorInit): string {
       }
       if (init.code === 24) return plainWords("可能包含敏感词");
       if (init.code === 23) return plainWords("队列已满");
+      if (init.code === 30 || init.httpStatus === 429) {
+        return "The Midjourney proxy is busy. Try again in a minute.";
+      }
       return fromText || `The proxy refused the request (code ${init.code}).`;
     }
     case "http":

@@ -65,6 +65,7 @@ const RULES: Rule[] = [
   { match: /总绘图次数已达上限/, say: "The proxy account's image limit has been reached." },
   { match: /账号已被临时封锁/, say: "The proxy account is temporarily blocked for banned words." },
   { match: /State参数过长|NotifyHook参数过长/i, say: "The request to the proxy was too long." },
+  { match: /负载已饱和|overloaded/i, say: "The Midjourney proxy is busy. Try again in a minute." },
   { match: /服务暂不可用|服务异常/, say: "The proxy is having trouble. Try again later." },
   { match: /quota_not_enough|余额不足/i, say: "The proxy account has run out of credit." },
   { match: /请配置私聊频道/, say: "This proxy cannot look up seeds." },

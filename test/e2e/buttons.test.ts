@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { finalResult, imagineGrid, press, proxyCalls } from "./helpers.js";
+import { finalResult, imagineGrid, press, proxyBodies, proxyCalls } from "./helpers.js";
 import { buttonsByLabel, startWorld, type World } from "./world.js";
 
 let world: World;
@@ -17,7 +17,7 @@ describe("result buttons", () => {
     expect(action?.body).toMatchObject({
       customId: expect.stringMatching(/^MJ::JOB::upsample::2::/),
     });
-    const taskId = (action?.body as { taskId: string }).taskId;
+    const taskId = proxyBodies(world, "/submit/action")[0]?.taskId ?? "";
     // The button's owner: the grid task this member's /imagine made.
     expect(world.sim.task(taskId)).toMatchObject({ action: "IMAGINE", prompt: "a red fox" });
     expect(upscaled.content).toContain("U2 by");

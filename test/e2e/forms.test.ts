@@ -1,6 +1,13 @@
 import { PNG } from "pngjs";
 import { afterEach, describe, expect, it } from "vitest";
-import { finalResult, imagineGrid, messageSaying, press, proxyCalls } from "./helpers.js";
+import {
+  finalResult,
+  imagineGrid,
+  messageSaying,
+  press,
+  proxyBodies,
+  proxyCalls,
+} from "./helpers.js";
 import { buttonsByLabel, startWorld, type World } from "./world.js";
 
 let world: World;
@@ -39,8 +46,8 @@ describe("forms", () => {
     const [modal] = proxyCalls(world, "/submit/modal");
     expect(modal?.body).toMatchObject({ prompt: "a red fox --zoom 1.5" });
     // The modal goes to the MODAL task the 21 created, not to the parent.
-    const modalTaskId = (modal?.body as { taskId: string }).taskId;
-    expect(modalTaskId).not.toBe((actions.at(-1)?.body as { taskId: string }).taskId);
+    const modalTaskId = proxyBodies(world, "/submit/modal")[0]?.taskId;
+    expect(modalTaskId).not.toBe(proxyBodies(world, "/submit/action").at(-1)?.taskId);
     expect(world.fake.violations).toEqual([]);
   });
 
@@ -72,9 +79,7 @@ describe("forms", () => {
     const body = modal?.body as { maskBase64: string; prompt: string };
     expect(body.prompt).toBe("a red fox wearing a scarf");
     const mask = decodeMask(body.maskBase64);
-    const parent = world.sim.task(
-      (proxyCalls(world, "/submit/action").at(-1)?.body as { taskId: string }).taskId,
-    ) as {
+    const parent = world.sim.task(proxyBodies(world, "/submit/action").at(-1)?.taskId ?? "") as {
       imageWidth: number;
       imageHeight: number;
     };
@@ -98,9 +103,7 @@ describe("forms", () => {
       files: { mask: { filename: "mask.png", bytes: PNG.sync.write(drawn) } },
     });
     await finalResult(world, submit);
-    const mask = decodeMask(
-      (proxyCalls(world, "/submit/modal")[0]?.body as { maskBase64: string }).maskBase64,
-    );
+    const mask = decodeMask(proxyBodies(world, "/submit/modal")[0]?.maskBase64 ?? "");
     expect(mask.width).toBe(64);
     expect(mask.data[(5 * 64 + 2) * 4]).toBe(0);
     expect(mask.data[(5 * 64 + 60) * 4]).toBe(255);

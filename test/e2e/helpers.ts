@@ -6,7 +6,7 @@ import { buttonsByLabel, type World } from "./world.js";
 export function finalResult(
   world: World,
   interaction: FakeInteraction,
-  timeoutMs = 8000,
+  timeoutMs = 20_000,
 ): Promise<FakeMessage> {
   return world.fake.waitFor(
     () => {
@@ -22,7 +22,7 @@ export function messageSaying(
   world: World,
   interaction: FakeInteraction,
   pattern: RegExp,
-  timeoutMs = 8000,
+  timeoutMs = 20_000,
 ): Promise<FakeMessage> {
   return world.fake.waitFor(
     () => {
@@ -50,4 +50,11 @@ export function press(world: World, message: FakeMessage, label: string, user = 
 /** The proxy requests for one endpoint. */
 export function proxyCalls(world: World, endpoint: string) {
   return world.sim.requests.filter((r) => r.path.endsWith(endpoint));
+}
+
+/** The bodies the proxy received on one endpoint, in order. */
+export function proxyBodies<
+  T = { taskId: string; customId: string; prompt: string; maskBase64: string },
+>(world: World, endpoint: string): T[] {
+  return proxyCalls(world, endpoint).map((r) => r.body as T);
 }

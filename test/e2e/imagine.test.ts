@@ -9,7 +9,7 @@ afterEach(async () => {
 
 describe("/imagine", () => {
   it("shows progress, then the picture as an attachment with its nine buttons", async () => {
-    world = await startWorld();
+    world = await startWorld({ sim: { stepMs: 150 } });
     const { fake } = world;
     const cmd = await fake.runCommand("imagine", { prompt: "a red fox" }, { user: "alice" });
     expect((await cmd.firstResponse()).type).toBe(5);
@@ -23,7 +23,7 @@ describe("/imagine", () => {
         const m = cmd.original();
         return m && m.attachments.length > 0 ? m : undefined;
       },
-      { what: "the final picture" },
+      { what: "the final picture", timeoutMs: 20_000 },
     );
 
     expect(final.content).toContain("**a red fox**");

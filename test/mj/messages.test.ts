@@ -21,7 +21,8 @@ describe("plainWords", () => {
   });
 
   it("shows Midjourney's own English reasons as they are", () => {
-    const reason = "[Banned prompt detected] Sorry! Our AI moderator thinks this prompt is probably against our community standards.";
+    const reason =
+      "[Banned prompt detected] Sorry! Our AI moderator thinks this prompt is probably against our community standards.";
     expect(plainWords(reason)).toBe(reason);
   });
 

@@ -11,7 +11,8 @@ import {
 } from "../../src/mj/task.js";
 
 const FIXTURES = new URL("../../../shared/spec/fixtures/", import.meta.url);
-const fixture = (name: string): unknown => JSON.parse(readFileSync(new URL(name, FIXTURES), "utf8"));
+const fixture = (name: string): unknown =>
+  JSON.parse(readFileSync(new URL(name, FIXTURES), "utf8"));
 const fixtureNames = readdirSync(FIXTURES).filter((n) => n.endsWith(".json"));
 
 function rejection(fn: () => unknown): ProxyError {
@@ -29,7 +30,9 @@ describe("every fixture parses", () => {
     expect(fixtureNames.length).toBeGreaterThanOrEqual(40);
   });
 
-  for (const name of fixtureNames.filter((n) => n.startsWith("task-") || n.startsWith("notify-hook-"))) {
+  for (const name of fixtureNames.filter(
+    (n) => n.startsWith("task-") || n.startsWith("notify-hook-"),
+  )) {
     it(`${name} is a task with its id, status and buttons`, () => {
       const raw = fixture(name) as { id: string; status: string; buttons: unknown[] };
       const task = parseTask(raw);
@@ -60,7 +63,10 @@ describe("every fixture parses", () => {
     it(`${name} is a seed or a typed error`, () => {
       const raw = fixture(name) as { code: number; result: string | null };
       if (raw.code === 1) expect(parseSeedEnvelope(raw)).toBe(raw.result);
-      else expect(rejection(() => parseSeedEnvelope(raw)).userMessage).toBe("This proxy cannot look up seeds.");
+      else
+        expect(rejection(() => parseSeedEnvelope(raw)).userMessage).toBe(
+          "This proxy cannot look up seeds.",
+        );
     });
   }
 
@@ -89,13 +95,28 @@ describe("parseTask", () => {
     });
     expect(task?.imageUrl).toMatch(/^https:\/\/cdn\.discordapp\.com\/.+\?ex=.+&hm=/);
     expect(task?.buttons.map((b) => b.label || b.emoji)).toEqual([
-      "U1", "U2", "U3", "U4", "🔄", "V1", "V2", "V3", "V4",
+      "U1",
+      "U2",
+      "U3",
+      "U4",
+      "🔄",
+      "V1",
+      "V2",
+      "V3",
+      "V4",
     ]);
   });
 
   it("reads progress strings, a null progress and the preview url", () => {
-    expect(parseTask(fixture("task-imagine-in-progress.json"))).toMatchObject({ status: "IN_PROGRESS", progress: 46 });
-    expect(parseTask(fixture("task-imagine-not-start.json"))).toMatchObject({ progress: null, startTime: null, imageUrl: null });
+    expect(parseTask(fixture("task-imagine-in-progress.json"))).toMatchObject({
+      status: "IN_PROGRESS",
+      progress: 46,
+    });
+    expect(parseTask(fixture("task-imagine-not-start.json"))).toMatchObject({
+      progress: null,
+      startTime: null,
+      imageUrl: null,
+    });
     expect(parseTask(fixture("task-imagine-submitted.json"))).toMatchObject({ progress: 0 });
   });
 
@@ -130,7 +151,11 @@ describe("parseTask", () => {
       progress: "0%",
       submitTime: 0,
       startTime: "1754300113802",
-      buttons: [null, { customId: "MJ::JOB::upsample::1::x", emoji: null, label: null }, { label: "Web", style: 5 }],
+      buttons: [
+        null,
+        { customId: "MJ::JOB::upsample::1::x", emoji: null, label: null },
+        { label: "Web", style: 5 },
+      ],
       properties: null,
       imageUrls: null,
       somethingNew: { nested: true },
@@ -144,7 +169,9 @@ describe("parseTask", () => {
       properties: {},
       imageUrls: [],
     });
-    expect(task?.buttons).toEqual([{ customId: "MJ::JOB::upsample::1::x", emoji: "", label: "", style: 2, type: 2 }]);
+    expect(task?.buttons).toEqual([
+      { customId: "MJ::JOB::upsample::1::x", emoji: "", label: "", style: 2, type: 2 },
+    ]);
   });
 
   it("means 'not found' for an empty body, null, or an object without id", () => {
@@ -189,19 +216,26 @@ describe("parseSubmitEnvelope", () => {
       queued: true,
       queueAhead: 2,
     });
-    expect(parseSubmitEnvelope({ code: 22, description: "排队中，前面还有5个任务", result: "9" })).toMatchObject({
+    expect(
+      parseSubmitEnvelope({ code: 22, description: "排队中，前面还有5个任务", result: "9" }),
+    ).toMatchObject({
       queueAhead: 5,
     });
   });
 
   it("code 21: the MODAL task id and the prompt to prefill", () => {
-    expect(parseSubmitEnvelope(fixture("submit-code-21-modal-remix-variation-trueai.json"))).toEqual({
+    expect(
+      parseSubmitEnvelope(fixture("submit-code-21-modal-remix-variation-trueai.json")),
+    ).toEqual({
       kind: "modal",
       taskId: "1754300301418822",
       finalPrompt: "a red fox in a snowy forest, golden hour --ar 1:1 --v 7.0",
       description: "Waiting for window confirm",
     });
-    expect(parseSubmitEnvelope(fixture("submit-code-21-modal-trueai.json"))).toMatchObject({ kind: "modal", finalPrompt: "" });
+    expect(parseSubmitEnvelope(fixture("submit-code-21-modal-trueai.json"))).toMatchObject({
+      kind: "modal",
+      finalPrompt: "",
+    });
     expect(parseSubmitEnvelope(fixture("submit-code-21-modal-plus.json"))).toMatchObject({
       kind: "modal",
       taskId: "1754300260771049",
@@ -233,36 +267,58 @@ describe("parseSubmitEnvelope", () => {
   });
 
   it("a numeric result is read as a string id", () => {
-    expect(parseSubmitEnvelope({ code: 1, result: 1320098173412546 }).taskId).toBe("1320098173412546");
+    expect(parseSubmitEnvelope({ code: 1, result: 1320098173412546 }).taskId).toBe(
+      "1320098173412546",
+    );
   });
 
   it("code 24 names the banned word in plain words", () => {
-    const error = rejection(() => parseSubmitEnvelope(fixture("submit-code-24-banned-prompt.json")));
+    const error = rejection(() =>
+      parseSubmitEnvelope(fixture("submit-code-24-banned-prompt.json")),
+    );
     expect(error.code).toBe(24);
     expect(error.userMessage).toContain('"nude"');
   });
 
   it("maps known Chinese descriptions to plain words and keeps unknown ones", () => {
-    expect(rejection(() => parseSubmitEnvelope(fixture("submit-code-23-queue-full-java.json"))).userMessage).toMatch(/queue is full/);
-    expect(rejection(() => parseSubmitEnvelope(fixture("submit-code-9-queue-full-trueai.json"))).userMessage).toMatch(/queue is full/);
-    expect(rejection(() => parseSubmitEnvelope(fixture("submit-code-3-no-account.json"))).userMessage).toMatch(/No Midjourney account/);
-    expect(rejection(() => parseSubmitEnvelope(fixture("submit-code-4-validation.json"))).userMessage).toMatch(/does not support this button/);
-    expect(rejection(() => parseSubmitEnvelope({ code: 4, description: "Prompt too long, sorry" })).userMessage).toBe(
-      "Prompt too long, sorry",
-    );
+    expect(
+      rejection(() => parseSubmitEnvelope(fixture("submit-code-23-queue-full-java.json")))
+        .userMessage,
+    ).toMatch(/queue is full/);
+    expect(
+      rejection(() => parseSubmitEnvelope(fixture("submit-code-9-queue-full-trueai.json")))
+        .userMessage,
+    ).toMatch(/queue is full/);
+    expect(
+      rejection(() => parseSubmitEnvelope(fixture("submit-code-3-no-account.json"))).userMessage,
+    ).toMatch(/No Midjourney account/);
+    expect(
+      rejection(() => parseSubmitEnvelope(fixture("submit-code-4-validation.json"))).userMessage,
+    ).toMatch(/does not support this button/);
+    expect(
+      rejection(() => parseSubmitEnvelope({ code: 4, description: "Prompt too long, sorry" }))
+        .userMessage,
+    ).toBe("Prompt too long, sorry");
   });
 
   it("a gateway error body (no result, no properties) becomes a typed error", () => {
     const error = rejection(() =>
-      parseSubmitEnvelope({ description: "当前分组上游负载已饱和", type: "upstream_error", code: 30 }, 429),
+      parseSubmitEnvelope(
+        { description: "当前分组上游负载已饱和", type: "upstream_error", code: 30 },
+        429,
+      ),
     );
     expect(error).toMatchObject({ kind: "rejected", code: 30, httpStatus: 429 });
-    expect(error.userMessage).toBe("当前分组上游负载已饱和");
+    expect(error.userMessage).toBe("The Midjourney proxy is busy. Try again in a minute.");
   });
 
   it("an accepted code on a non-2xx answer, or a body without code, is an error", () => {
-    expect(rejection(() => parseSubmitEnvelope({ code: 1, result: "1" }, 500)).httpStatus).toBe(500);
-    expect(rejection(() => parseSubmitEnvelope({ message: "Bad gateway" }, 502))).toMatchObject({ kind: "http" });
+    expect(rejection(() => parseSubmitEnvelope({ code: 1, result: "1" }, 500)).httpStatus).toBe(
+      500,
+    );
+    expect(rejection(() => parseSubmitEnvelope({ message: "Bad gateway" }, 502))).toMatchObject({
+      kind: "http",
+    });
   });
 
   it("an accepted code without a task id may have submitted", () => {
@@ -283,6 +339,8 @@ describe("taskRank", () => {
     const ranks = order.map((t) => taskRank(t));
     expect([...ranks].sort((a, b) => a - b)).toEqual(ranks);
     expect(new Set(ranks).size).toBe(ranks.length);
-    expect(taskRank({ status: "FAILURE", progress: null })).toBe(taskRank({ status: "SUCCESS", progress: 100 }));
+    expect(taskRank({ status: "FAILURE", progress: null })).toBe(
+      taskRank({ status: "SUCCESS", progress: 100 }),
+    );
   });
 });

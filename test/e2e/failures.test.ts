@@ -1,0 +1,82 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { finalResult, messageSaying, proxyCalls } from "./helpers.js";
+import { buttonsByLabel, startWorld, type World } from "./world.js";
+
+let world: World;
+afterEach(async () => {
+  await world?.close();
+});
+
+describe("when things go wrong", () => {
+  it.each([
+    ["sim:banned", /word filter/],
+    ["sim:queue-full", /queue is full/],
+    ["sim:busy", /queue is full/],
+    ["sim:invalid", /incomplete/],
+    ["sim:http500", /HTTP 500/],
+  ])(
+    "a submit refused with %s shows plain words, once, and is never retried",
+    async (trigger, words) => {
+      world = await startWorld();
+      const cmd = await world.fake.runCommand(
+        "imagine",
+        { prompt: `a red fox ${trigger}` },
+        { user: "alice" },
+      );
+      const shown = await messageSaying(world, cmd, /❌/);
+      expect(shown.content).toMatch(words);
+      expect(shown.content).not.toMatch(/[\u4e00-\u9fff]/);
+      expect(shown.ephemeral).toBe(false);
+      expect(
+        proxyCalls(world, "/submit/imagine").filter((r) =>
+          JSON.stringify(r.body).includes(trigger),
+        ),
+      ).toHaveLength(1);
+      expect(world.fake.violations).toEqual([]);
+    },
+  );
+
+  it("a job that fails shows the reason in plain words, and Retry submits it again", async () => {
+    world = await startWorld();
+    const cmd = await world.fake.runCommand(
+      "imagine",
+      { prompt: "a red fox sim:timeout" },
+      { user: "alice" },
+    );
+    const failed = await messageSaying(world, cmd, /❌/);
+    expect(failed.content).toMatch(/timed out after 5 minutes/);
+    const retry = buttonsByLabel(world, failed.id).get("Retry");
+    expect(retry).toBeDefined();
+    const again = await world.fake.pressButton(failed.id, retry ?? "", { user: "alice" });
+    await messageSaying(world, again, /❌/);
+    expect(proxyCalls(world, "/submit/imagine")).toHaveLength(2);
+    // A second press of the same Retry does not submit a third time.
+    const twice = await world.fake.pressButton(failed.id, retry ?? "", { user: "alice" });
+    const reply = await world.fake.waitFor(() => twice.original() ?? twice.followUps()[0]);
+    expect(reply.content).toMatch(/already retried/);
+    expect(proxyCalls(world, "/submit/imagine")).toHaveLength(2);
+  });
+
+  it("a job that never finishes is closed with a clear message", async () => {
+    world = await startWorld({ jobDeadlineMs: 1500 });
+    const cmd = await world.fake.runCommand(
+      "imagine",
+      { prompt: "a red fox sim:stuck" },
+      { user: "alice" },
+    );
+    const closed = await messageSaying(world, cmd, /No result after/);
+    expect(closed.content).toContain("❌");
+  });
+
+  it("the proxy being down is said plainly, and nothing is lost", async () => {
+    world = await startWorld();
+    world.sim.injectFault({ match: "/submit/imagine", status: 503, times: 1 });
+    const cmd = await world.fake.runCommand("imagine", { prompt: "a red fox" }, { user: "alice" });
+    const shown = await messageSaying(world, cmd, /❌/);
+    expect(shown.content).toMatch(/HTTP 503/);
+    expect(proxyCalls(world, "/submit/imagine")).toHaveLength(1);
+    const retry = buttonsByLabel(world, shown.id).get("Retry") ?? "";
+    const again = await world.fake.pressButton(shown.id, retry, { user: "alice" });
+    await finalResult(world, again);
+  });
+});
