@@ -52,7 +52,7 @@ export type {
 
 /** Options of `waitFor`. */
 export interface WaitOptions {
-  /** give up after this many ms (default 5000) */
+  /** give up after this many ms (default 15000) */
   timeoutMs?: number;
   /** also re-check on this interval, for time-based predicates (default 25) */
   intervalMs?: number;
@@ -303,7 +303,7 @@ export class FakeDiscord {
     predicate: () => T | undefined | null | false | 0 | "",
     opts: WaitOptions = {},
   ): Promise<T> {
-    const timeoutMs = opts.timeoutMs ?? 5000;
+    const timeoutMs = opts.timeoutMs ?? 15_000;
     const events = this.state.events;
     return new Promise<T>((resolve, reject) => {
       let lastError: unknown;

@@ -391,7 +391,7 @@ export function webhookFollowUp(ctx: RequestContext, appId: string, token: strin
   if (problems.length > 0) return refuse(ctx, problems, rec.id);
   const original = rec.originalMessageId ? state.messages.get(rec.originalMessageId) : undefined;
   let msg: FakeMessage;
-  if (original?.loading && rec.acked?.type === 5) {
+  if (original?.loading && !original.deleted && rec.acked?.type === 5) {
     // after a deferred reply, the first follow-up replaces the "thinking" message
     // (ephemeral or not as the defer said)
     const { flags: _ignored, ...rest } = body;
