@@ -143,7 +143,10 @@ describe("npm start with a bad configuration", () => {
   });
 
   it("takes values from .env, and the environment wins over it", () => {
-    const result = run({ MJ_MODE: "warp" }, { ".env": "DISCORD_TOKEN=t\nMJ_API_KEY=k\nMJ_MODE=relax\n" });
+    const result = run(
+      { MJ_MODE: "warp" },
+      { ".env": "DISCORD_TOKEN=t\nMJ_API_KEY=k\nMJ_MODE=relax\n" },
+    );
     expect(result.status).toBe(1);
     expect(result.stderr).not.toContain("DISCORD_TOKEN");
     expect(result.stderr).toContain('MJ_MODE: "warp"');

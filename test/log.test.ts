@@ -16,9 +16,19 @@ function capture() {
 describe("logging", () => {
   it("never writes tokens, keys or image payloads", () => {
     const { lines, destination } = capture();
-    const log = createLogger({ level: "info", secrets: ["tok.en-123456", "hk-abcdef"], destination });
+    const log = createLogger({
+      level: "info",
+      secrets: ["tok.en-123456", "hk-abcdef"],
+      destination,
+    });
     const png = `data:image/png;base64,${"iVBORw0KGgo".repeat(40)}`;
-    log.info({ headers: { authorization: "Bearer hk-abcdef" }, body: { base64Array: [png], prompt: "a fox" } }, "submit");
+    log.info(
+      {
+        headers: { authorization: "Bearer hk-abcdef" },
+        body: { base64Array: [png], prompt: "a fox" },
+      },
+      "submit",
+    );
     log.warn({ err: new Error("401 for token tok.en-123456") }, "login failed with tok.en-123456");
     log.info({ maskBase64: "A".repeat(500) }, "mask");
     const text = lines.join("");
@@ -31,6 +41,10 @@ describe("logging", () => {
   });
 
   it("scrub keeps ordinary values", () => {
-    expect(scrub({ a: 1, b: ["x", null], c: { d: true } })).toEqual({ a: 1, b: ["x", null], c: { d: true } });
+    expect(scrub({ a: 1, b: ["x", null], c: { d: true } })).toEqual({
+      a: 1,
+      b: ["x", null],
+      c: { d: true },
+    });
   });
 });
