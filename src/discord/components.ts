@@ -46,8 +46,8 @@ export function decodeKey(customId: string): ComponentKey | null {
   const [prefix, id, index, ...rest] = customId.split(":");
   if (!id || !/^[\w-]{1,40}$/.test(id) || rest.length > 0) return null;
   if (prefix === PREFIX.proxy || prefix === PREFIX.form) {
+    if (!index || !/^\d{1,2}$/.test(index)) return null;
     const n = Number(index);
-    if (!Number.isInteger(n) || n < 0 || n > 99) return null;
     return { type: prefix === PREFIX.proxy ? "proxy" : "form", taskId: id, index: n };
   }
   if (index !== undefined) return null;

@@ -13,19 +13,34 @@ export const FIELD = { prompt: "prompt", region: "region", mask: "mask" } as con
 const PROMPT_LIMIT = 4000;
 const TITLE_LIMIT = 45;
 
-/** Regions a member can pick for Vary (Region): fractions of the image [x0, y0, x1, y1]. */
-export const REGIONS: Record<string, { label: string; box: [number, number, number, number] }> = {
-  left: { label: "Left half", box: [0, 0, 0.5, 1] },
-  right: { label: "Right half", box: [0.5, 0, 1, 1] },
-  top: { label: "Top half", box: [0, 0, 1, 0.5] },
-  bottom: { label: "Bottom half", box: [0, 0.5, 1, 1] },
-  centre: { label: "Centre", box: [0.25, 0.25, 0.75, 0.75] },
-  "top-left": { label: "Top-left quarter", box: [0, 0, 0.5, 0.5] },
-  "top-right": { label: "Top-right quarter", box: [0.5, 0, 1, 0.5] },
-  "bottom-left": { label: "Bottom-left quarter", box: [0, 0.5, 0.5, 1] },
-  "bottom-right": { label: "Bottom-right quarter", box: [0.5, 0.5, 1, 1] },
-  background: { label: "Outer border (keep the centre)", box: [0, 0, 1, 1] },
-};
+type Box = [x0: number, y0: number, x1: number, y1: number];
+
+const inBox = ([x0, y0, x1, y1]: Box, x: number, y: number) =>
+  x >= x0 && x < x1 && y >= y0 && y < y1;
+
+/** Regions a member can pick for Vary (Region): which fractions of the image to repaint. */
+export const REGIONS: Record<string, { label: string; covers: (x: number, y: number) => boolean }> =
+  {
+    left: { label: "Left half", covers: (x, y) => inBox([0, 0, 0.5, 1], x, y) },
+    right: { label: "Right half", covers: (x, y) => inBox([0.5, 0, 1, 1], x, y) },
+    top: { label: "Top half", covers: (x, y) => inBox([0, 0, 1, 0.5], x, y) },
+    bottom: { label: "Bottom half", covers: (x, y) => inBox([0, 0.5, 1, 1], x, y) },
+    centre: { label: "Centre", covers: (x, y) => inBox([0.25, 0.25, 0.75, 0.75], x, y) },
+    "top-left": { label: "Top-left quarter", covers: (x, y) => inBox([0, 0, 0.5, 0.5], x, y) },
+    "top-right": { label: "Top-right quarter", covers: (x, y) => inBox([0.5, 0, 1, 0.5], x, y) },
+    "bottom-left": {
+      label: "Bottom-left quarter",
+      covers: (x, y) => inBox([0, 0.5, 0.5, 1], x, y),
+    },
+    "bottom-right": {
+      label: "Bottom-right quarter",
+      covers: (x, y) => inBox([0.5, 0.5, 1, 1], x, y),
+    },
+    background: {
+      label: "Outer border (keep the centre)",
+      covers: (x, y) => !inBox([0.2, 0.2, 0.8, 0.8], x, y),
+    },
+  };
 
 export type FormKind = "vary-region" | "custom-zoom" | "pick" | "remix";
 
@@ -116,7 +131,9 @@ export function buildForm(
 /** The prompt with ` --zoom 2` added unless it already names a zoom. */
 export function withZoom(prompt: string): string {
   const clean = prompt.replace(/\s--(fast|relax|turbo)\b/g, "").trim();
-  return /--zoom\s+\S+/.test(clean) ? clean : `${clean} --zoom 2`.trim();
+  if (/--zoom\s+\S+/.test(clean)) return clean;
+  const zoom = " --zoom 2";
+  return `${clean.slice(0, PROMPT_LIMIT - zoom.length)}${zoom}`.trim();
 }
 
 /** Checks a Custom Zoom prompt: null when fine, else what is wrong in plain words. */
@@ -137,25 +154,18 @@ export function zoomProblem(prompt: string): string | null {
  * Midjourney should repaint. Returns the PNG as a data URI.
  */
 export function drawRegionMask(width: number, height: number, regions: readonly string[]): string {
+  const chosen = regions
+    .filter((name) => Object.hasOwn(REGIONS, name))
+    .map((name) => REGIONS[name]);
   const png = new PNG({ width, height, colorType: 0 });
-  const paint = (x0: number, y0: number, x1: number, y1: number, on: boolean) => {
-    for (let y = Math.floor(y0 * height); y < Math.ceil(y1 * height); y++) {
-      for (let x = Math.floor(x0 * width); x < Math.ceil(x1 * width); x++) {
-        const i = (y * width + x) * 4;
-        const v = on ? 255 : 0;
-        png.data[i] = v;
-        png.data[i + 1] = v;
-        png.data[i + 2] = v;
-        png.data[i + 3] = 255;
-      }
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      // Sample the pixel's centre so that halves split evenly on odd sizes.
+      const white = chosen.some((r) => r?.covers((x + 0.5) / width, (y + 0.5) / height));
+      const i = (y * width + x) * 4;
+      png.data.fill(white ? 255 : 0, i, i + 3);
+      png.data[i + 3] = 255;
     }
-  };
-  paint(0, 0, 1, 1, false);
-  for (const name of regions) {
-    const region = REGIONS[name];
-    if (!region) continue;
-    paint(...region.box, true);
-    if (name === "background") paint(0.2, 0.2, 0.8, 0.8, false);
   }
   return toDataUri(png);
 }
@@ -190,9 +200,11 @@ export function normaliseMask(bytes: Buffer, width: number, height: number): str
   return toDataUri(out);
 }
 
+/** Painted on a transparent canvas: at least a tenth of the pixels are see-through. */
 function hasTransparency(png: PNG): boolean {
-  for (let i = 3; i < png.data.length; i += 4) if ((png.data[i] ?? 255) < 255) return true;
-  return false;
+  let clear = 0;
+  for (let i = 3; i < png.data.length; i += 4) if ((png.data[i] ?? 255) < 128) clear++;
+  return clear * 10 >= png.width * png.height;
 }
 
 function toDataUri(png: PNG): string {

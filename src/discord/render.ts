@@ -24,6 +24,11 @@ export interface MessageView {
 
 const CONTENT_LIMIT = 2000;
 const BAR_CELLS = 10;
+/** The prompt's share of a message: at most this, at least that. */
+const MAX_PROMPT = 1500;
+const MIN_PROMPT = 40;
+/** Room for the headline around the prompt: bold marks, mention, origin, mode. */
+const HEADLINE_OVERHEAD = 120;
 
 /** Only the member is ever pinged, whatever the prompt holds. */
 export function mentionOnly(userId: string): MessageView["allowed_mentions"] {
@@ -63,10 +68,10 @@ function stateText(job: Job): string {
   }
 }
 
-function headline(job: Job): string {
+function headline(job: Job, promptRoom: number): string {
   const who = `<@${job.userId}>`;
   const by = job.origin ? `${job.origin} by ${who}` : who;
-  return `**${showPrompt(job.prompt)}** - ${by} (${job.mode === "none" ? "default" : job.mode})`;
+  return `**${showPrompt(job.prompt, promptRoom)}** - ${by} (${job.mode === "none" ? "default" : job.mode})`;
 }
 
 function capContent(text: string): string {
@@ -75,7 +80,7 @@ function capContent(text: string): string {
 
 /** The message for a job in any phase. `media` is the downloaded result, when done. */
 export function renderJob(job: Job, media?: ResultMedia): MessageView {
-  const lines = [headline(job)];
+  const lines: string[] = [];
   const state = stateText(job);
   if (state) lines.push(state);
   const embeds: APIEmbed[] = [];
@@ -102,11 +107,17 @@ export function renderJob(job: Job, media?: ResultMedia): MessageView {
   }
   if (job.phase === "done" && job.result) {
     files.push(...(media?.files ?? []));
-    for (const link of media?.links ?? []) lines.push(link);
+    lines.push(...(media?.links ?? []));
     components = resultRows(job.taskId, job.result.buttons);
   }
+  // The prompt gives way to everything else: links and reasons are never cut.
+  const rest = lines.join("\n");
+  const room = CONTENT_LIMIT - rest.length - HEADLINE_OVERHEAD;
+  const content = [headline(job, Math.max(MIN_PROMPT, Math.min(MAX_PROMPT, room))), ...lines].join(
+    "\n",
+  );
   return {
-    content: capContent(lines.join("\n")),
+    content: capContent(content),
     embeds,
     components,
     files,

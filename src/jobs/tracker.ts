@@ -1,6 +1,7 @@
 // One loop for all in-flight jobs: each tick asks the proxy about every unfinished task
-// with list-by-condition (batches of 100), fetches one by one only the tasks the list left
-// out, applies states monotonically, and closes jobs that outlive their deadline.
+// with list-by-condition (the client sends it in batches of 100), fetches one by one only
+// the tasks the list left out, applies states monotonically, and closes jobs that outlive
+// their deadline.
 import type { Logger } from "../log.js";
 import { plainWords } from "../mj/messages.js";
 import { isTerminal, type Task, taskRank } from "../mj/task.js";
@@ -69,7 +70,9 @@ export class Tracker {
   }
 
   /** Applies a task state from any source (a poll, a submit answer, a notify hook). */
-  async apply(job: Job, task: Task): Promise<void> {
+  async apply(seen: Job, task: Task): Promise<void> {
+    // Compare with the stored job, not the caller's copy, which may be out of date.
+    const job = (await this.options.store.getJob(seen.id)) ?? seen;
     const rank = taskRank(task);
     const changed =
       rank > job.rank ||

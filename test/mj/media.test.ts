@@ -32,7 +32,7 @@ const webpVp8 = (w: number, h: number, scaleBits = 0) =>
     bytes(
       "VP8 ",
       u32le(10),
-      [0x9d, 0x01, 0x2a].map(() => 0), // frame tag (3 bytes)
+      [0, 0, 0], // frame tag
       [0x9d, 0x01, 0x2a], // start code
       u16le(w | scaleBits),
       u16le(h | scaleBits),

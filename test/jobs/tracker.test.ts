@@ -1,0 +1,463 @@
+import { readFileSync } from "node:fs";
+import { afterEach, describe, expect, it } from "vitest";
+import type { Job } from "../../src/jobs/job.js";
+import { JobStore } from "../../src/jobs/store.js";
+import { type TaskSource, Tracker, type TrackerOptions } from "../../src/jobs/tracker.js";
+import { parseTask, type Task, type TaskStatus } from "../../src/mj/task.js";
+
+const FIXTURES = new URL("../../../shared/spec/fixtures/", import.meta.url);
+function fixtureTask(name: string, id: string): Task {
+  const raw = JSON.parse(readFileSync(new URL(name, FIXTURES), "utf8")) as Record<string, unknown>;
+  const task = parseTask({ ...raw, id });
+  if (!task) throw new Error(`${name} is not a task`);
+  return task;
+}
+
+const MINUTE = 60_000;
+
+function makeTask(id: string, status: TaskStatus, extra: Partial<Task> = {}): Task {
+  return {
+    id,
+    action: "IMAGINE",
+    status,
+    progress: status === "SUCCESS" ? 100 : null,
+    prompt: "a red fox",
+    promptEn: "a red fox",
+    description: "",
+    state: "",
+    submitTime: null,
+    startTime: null,
+    finishTime: null,
+    imageUrl: null,
+    imageUrls: [],
+    videoUrl: null,
+    videoUrls: [],
+    imageWidth: null,
+    imageHeight: null,
+    failReason: "",
+    buttons: [],
+    properties: {},
+    finalPrompt: "",
+    parentId: null,
+    ...extra,
+  };
+}
+
+const running = (id: string, progress: number, imageUrl: string | null = null) =>
+  makeTask(id, "IN_PROGRESS", { progress, imageUrl });
+
+function makeJob(id: string, taskId: string, overrides: Partial<Job> = {}): Job {
+  return {
+    id,
+    kind: "imagine",
+    taskId,
+    userId: "1302244873065467906",
+    prompt: "a red fox",
+    mode: "fast",
+    origin: null,
+    parentTaskId: null,
+    phase: "waiting",
+    queueAhead: null,
+    progress: null,
+    rank: 0,
+    previewUrl: null,
+    result: null,
+    failure: null,
+    formPrompt: null,
+    request: { type: "imagine", prompt: "a red fox", base64Array: [] },
+    message: {
+      channelId: "1372845222307958867",
+      guildId: null,
+      applicationId: "1190000000000000001",
+      interactionToken: "token",
+      tokenIssuedAt: 0,
+      messageId: null,
+      attachmentSizeLimit: 10 * 1024 * 1024,
+    },
+    createdAt: 0,
+    updatedAt: 0,
+    deadlineAt: 30 * MINUTE,
+    delivered: false,
+    ...overrides,
+  };
+}
+
+/** The proxy, as the tracker sees it: tasks by id, and which ones the list leaves out. */
+class FakeSource implements TaskSource {
+  readonly tasks = new Map<string, Task>();
+  /** Ids list-by-condition does not return (but fetch does). */
+  readonly notListed = new Set<string>();
+  readonly listCalls: string[][] = [];
+  readonly fetchCalls: string[] = [];
+  listError: (Error & { httpStatus?: number }) | null = null;
+
+  async listTasks(ids: readonly string[]): Promise<Task[]> {
+    this.listCalls.push([...ids]);
+    if (this.listError) throw this.listError;
+    return ids.flatMap((id) => {
+      const task = this.tasks.get(id);
+      return task && !this.notListed.has(id) ? [task] : [];
+    });
+  }
+
+  async fetchTask(id: string): Promise<Task | null> {
+    this.fetchCalls.push(id);
+    return this.tasks.get(id) ?? null;
+  }
+
+  set(task: Task): void {
+    this.tasks.set(task.id, task);
+  }
+}
+
+const quiet = { debug() {}, info() {}, warn() {}, error() {} };
+const stores: JobStore[] = [];
+
+afterEach(async () => {
+  for (const store of stores.splice(0)) await store.close();
+});
+
+interface World {
+  store: JobStore;
+  source: FakeSource;
+  tracker: Tracker;
+  /** Every job handed to the listener, in order. */
+  shown: Job[];
+  clock: { now: number };
+  /** Makes the listener reject while it returns true. */
+  failListener: { when: (job: Job) => boolean };
+  /** Saves a job, starts following it and returns it. */
+  add(job: Job): Promise<Job>;
+  /** One tick, then waits for the listener. */
+  step(): Promise<void>;
+  job(id: string): Promise<Job>;
+}
+
+function world(options: Partial<TrackerOptions> = {}): World {
+  const store = JobStore.open("memory://");
+  stores.push(store);
+  const source = new FakeSource();
+  const shown: Job[] = [];
+  const clock = { now: 1 * MINUTE };
+  const failListener = { when: (_job: Job) => false };
+  const tracker = new Tracker({
+    source,
+    store,
+    intervalMs: 1000,
+    log: quiet,
+    now: () => clock.now,
+    onChange: async (job) => {
+      shown.push(job);
+      if (failListener.when(job)) throw new Error("Discord is down");
+    },
+    ...options,
+  });
+  return {
+    store,
+    source,
+    tracker,
+    shown,
+    clock,
+    failListener,
+    async add(job) {
+      await store.putJob(job);
+      await tracker.follow(job);
+      return job;
+    },
+    async step() {
+      await tracker.tick();
+      await tracker.settled();
+    },
+    async job(id) {
+      const job = await store.getJob(id);
+      if (!job) throw new Error(`job ${id} is not in the store`);
+      return job;
+    },
+  };
+}
+
+describe("states apply monotonically", () => {
+  it("a late, older state never overwrites a newer one", async () => {
+    const w = world();
+    await w.add(makeJob("j1", "t1"));
+
+    w.source.set(running("t1", 50, "https://cdn.example.com/grid_0.webp"));
+    await w.step();
+    expect(await w.job("j1")).toMatchObject({
+      phase: "running",
+      progress: 50,
+      previewUrl: "https://cdn.example.com/grid_0.webp",
+    });
+    expect(w.shown).toHaveLength(1);
+
+    // A lagging replica answers with older states.
+    for (const older of [
+      makeTask("t1", "SUBMITTED"),
+      makeTask("t1", "NOT_START"),
+      running("t1", 30),
+      makeTask("t1", "MODAL"),
+    ]) {
+      w.source.set(older);
+      await w.step();
+      expect(await w.job("j1")).toMatchObject({ phase: "running", progress: 50 });
+    }
+    expect(w.shown).toHaveLength(1);
+
+    w.source.set(running("t1", 80, "https://cdn.example.com/grid_1.webp"));
+    await w.step();
+    expect(await w.job("j1")).toMatchObject({ phase: "running", progress: 80 });
+
+    w.source.set(fixtureTask("task-imagine-success.json", "t1"));
+    await w.step();
+    const done = await w.job("j1");
+    expect(done.phase).toBe("done");
+    expect(done.result?.buttons).toHaveLength(9);
+    expect(w.shown.map((j) => j.phase)).toEqual(["running", "running", "done"]);
+  });
+
+  it("a state seen again is not shown again", async () => {
+    const w = world();
+    await w.add(makeJob("j1", "t1"));
+    w.source.set(running("t1", 40, "https://cdn.example.com/p.webp"));
+    await w.step();
+    await w.step();
+    await w.step();
+    expect(w.shown).toHaveLength(1);
+  });
+
+  it("a finished job is not reopened by a later progress state", async () => {
+    const w = world();
+    const job = await w.add(makeJob("j1", "t1"));
+    await w.tracker.apply(job, makeTask("t1", "SUCCESS", { imageUrl: "https://cdn/x.png" }));
+    await w.tracker.settled();
+    const done = await w.job("j1");
+    await w.tracker.apply(done, running("t1", 99));
+    await w.tracker.settled();
+    expect(await w.job("j1")).toMatchObject({ phase: "done", delivered: true });
+    expect(w.shown.map((j) => j.phase)).toEqual(["done"]);
+  });
+
+  it("a state applied to an out-of-date copy of the job does not undo a newer one", async () => {
+    const w = world();
+    const stale = await w.add(makeJob("j1", "t1"));
+    await w.tracker.apply(stale, running("t1", 70));
+    await w.tracker.apply(stale, running("t1", 20));
+    await w.tracker.settled();
+    expect((await w.job("j1")).progress).toBe(70);
+  });
+
+  it("NOT_START shows the job as queued, MODAL as waiting for the form", async () => {
+    const w = world();
+    await w.add(makeJob("j1", "t1"));
+    await w.add(makeJob("j2", "t2", { prompt: "original" }));
+    w.source.set(makeTask("t1", "NOT_START"));
+    w.source.set(makeTask("t2", "MODAL", { finalPrompt: "a fox --v 7.0" }));
+    await w.step();
+    expect((await w.job("j1")).phase).toBe("queued");
+    expect(await w.job("j2")).toMatchObject({ phase: "needs-form", formPrompt: "a fox --v 7.0" });
+  });
+});
+
+describe("asking the proxy", () => {
+  it("fetches one by one only the tasks list-by-condition left out", async () => {
+    const w = world();
+    for (const n of [1, 2, 3]) {
+      await w.add(makeJob(`j${n}`, `t${n}`));
+      w.source.set(running(`t${n}`, 10 * n));
+    }
+    w.source.notListed.add("t2");
+    await w.step();
+    expect(w.source.listCalls).toEqual([["t1", "t2", "t3"]]);
+    expect(w.source.fetchCalls).toEqual(["t2"]);
+    expect((await w.job("j2")).progress).toBe(20);
+  });
+
+  it("asks about 150 jobs without a request per job", async () => {
+    const w = world();
+    const ids = Array.from({ length: 150 }, (_, i) => `t${1000 + i}`);
+    for (const [i, id] of ids.entries()) {
+      await w.add(makeJob(`j${i}`, id));
+      w.source.set(running(id, 10));
+    }
+    await w.step();
+    // Every in-flight task is asked about exactly once, all through list-by-condition.
+    // (Cutting the list into batches of 100 is MjClient.listTasks' work: see client.test.ts.)
+    expect(w.source.listCalls.flat().sort()).toEqual([...ids].sort());
+    expect(w.source.listCalls.length).toBeLessThanOrEqual(2);
+    expect(w.source.fetchCalls).toEqual([]);
+    await w.step();
+    expect(w.source.listCalls.flat()).toHaveLength(300);
+    expect(w.source.fetchCalls).toEqual([]);
+    for (const i of [0, 99, 100, 149]) expect((await w.job(`j${i}`)).progress).toBe(10);
+  });
+
+  it("does not ask the proxy when nothing is in flight", async () => {
+    const w = world();
+    await w.step();
+    expect(w.source.listCalls).toEqual([]);
+    expect(w.source.fetchCalls).toEqual([]);
+  });
+
+  it("falls back to fetching when list-by-condition fails, and stops listing after a 404", async () => {
+    const w = world();
+    await w.add(makeJob("j1", "t1"));
+    w.source.set(running("t1", 60));
+    w.source.listError = Object.assign(new Error("Not Found"), { httpStatus: 404 });
+    await w.step();
+    expect((await w.job("j1")).progress).toBe(60);
+    expect(w.source.fetchCalls).toEqual(["t1"]);
+    await w.step();
+    expect(w.source.listCalls).toHaveLength(1);
+    expect(w.source.fetchCalls).toEqual(["t1", "t1"]);
+  });
+});
+
+describe("finishing a job", () => {
+  it("hands a finished job to the listener once, then marks it delivered and stops following it", async () => {
+    const w = world();
+    await w.add(makeJob("j1", "t1"));
+    w.source.set(fixtureTask("task-imagine-success.json", "t1"));
+    await w.step();
+    expect(w.shown).toHaveLength(1);
+    expect(w.shown[0]).toMatchObject({ id: "j1", phase: "done", request: null });
+    expect(w.shown[0]?.result?.imageUrl).toMatch(/^https:\/\/cdn\.discordapp\.com\//);
+    expect(await w.job("j1")).toMatchObject({ phase: "done", delivered: true });
+    expect(await w.store.inFlight()).toEqual([]);
+
+    const asked = w.source.listCalls.length;
+    await w.step();
+    await w.step();
+    expect(w.shown).toHaveLength(1);
+    expect(w.source.listCalls).toHaveLength(asked);
+  });
+
+  it("keeps following the other jobs", async () => {
+    const w = world();
+    await w.add(makeJob("j1", "t1"));
+    await w.add(makeJob("j2", "t2"));
+    w.source.set(makeTask("t1", "SUCCESS"));
+    w.source.set(running("t2", 5));
+    await w.step();
+    expect(await w.store.inFlight()).toEqual(["j2"]);
+    expect((await w.job("j2")).delivered).toBe(false);
+  });
+
+  it("a failed task is shown in plain words, once", async () => {
+    const w = world();
+    await w.add(makeJob("j1", "t1"));
+    w.source.set(fixtureTask("task-failure-banned-prompt-mj.json", "t1"));
+    await w.step();
+    await w.step();
+    expect(w.shown).toHaveLength(1);
+    const job = await w.job("j1");
+    expect(job).toMatchObject({ phase: "failed", delivered: true });
+    expect(job.failure).toEqual(expect.any(String));
+    expect(job.failure?.length).toBeGreaterThan(0);
+    expect(job.request).not.toBeNull(); // Retry can submit it again
+    expect(await w.store.inFlight()).toEqual([]);
+  });
+
+  it("progress changes do not end the tracking", async () => {
+    const w = world();
+    await w.add(makeJob("j1", "t1"));
+    w.source.set(running("t1", 30));
+    await w.step();
+    expect(await w.job("j1")).toMatchObject({ delivered: false });
+    expect(await w.store.inFlight()).toEqual(["j1"]);
+  });
+
+  it("retries on the next tick when the listener failed to show the final state", async () => {
+    const w = world();
+    await w.add(makeJob("j1", "t1"));
+    w.source.set(makeTask("t1", "SUCCESS", { imageUrl: "https://cdn.example.com/r.png" }));
+    let failures = 1;
+    w.failListener.when = () => failures-- > 0;
+
+    await w.step();
+    expect(w.shown).toHaveLength(1);
+    expect(await w.job("j1")).toMatchObject({ phase: "done", delivered: false });
+    expect(await w.store.inFlight()).toEqual(["j1"]);
+
+    const asked = w.source.listCalls.length;
+    await w.step();
+    expect(w.shown.map((j) => j.phase)).toEqual(["done", "done"]);
+    expect(w.shown[1]?.result?.imageUrl).toBe("https://cdn.example.com/r.png");
+    expect(await w.job("j1")).toMatchObject({ delivered: true });
+    expect(await w.store.inFlight()).toEqual([]);
+    // The result was known: the proxy was not asked again.
+    expect(w.source.listCalls).toHaveLength(asked);
+
+    await w.step();
+    expect(w.shown).toHaveLength(2);
+  });
+});
+
+describe("jobs that never finish", () => {
+  it("closes a job past its deadline as failed, with a message", async () => {
+    const w = world();
+    await w.add(makeJob("j1", "t1", { createdAt: 0, deadlineAt: 30 * MINUTE }));
+    w.source.set(running("t1", 99));
+    w.clock.now = 30 * MINUTE; // not past yet
+    await w.step();
+    expect((await w.job("j1")).phase).toBe("running");
+
+    w.clock.now = 30 * MINUTE + 1;
+    await w.step();
+    const job = await w.job("j1");
+    expect(job.phase).toBe("failed");
+    expect(job.failure).toMatch(/30 minutes/);
+    expect(job.delivered).toBe(true);
+    expect(w.shown.at(-1)).toMatchObject({ id: "j1", phase: "failed" });
+    expect(await w.store.inFlight()).toEqual([]);
+  });
+
+  it("does not ask the proxy about a job it closes for its deadline", async () => {
+    const w = world();
+    await w.add(makeJob("j1", "t1", { deadlineAt: 0 }));
+    w.source.set(running("t1", 10));
+    await w.step();
+    expect(w.source.listCalls).toEqual([]);
+    expect(w.source.fetchCalls).toEqual([]);
+    expect((await w.job("j1")).phase).toBe("failed");
+  });
+
+  it("fails a job whose task the proxy does not know for maxMisses ticks", async () => {
+    const w = world({ maxMisses: 3 });
+    await w.add(makeJob("j1", "gone"));
+    await w.step();
+    await w.step();
+    expect(await w.job("j1")).toMatchObject({ phase: "waiting", failure: null });
+    expect(w.shown).toEqual([]);
+    expect(w.source.fetchCalls).toEqual(["gone", "gone"]);
+
+    await w.step();
+    const job = await w.job("j1");
+    expect(job.phase).toBe("failed");
+    expect(job.failure).toMatch(/no longer knows/);
+    expect(w.shown).toHaveLength(1);
+    expect(await w.store.inFlight()).toEqual([]);
+  });
+
+  it("starts counting again when the task shows up between misses", async () => {
+    const w = world({ maxMisses: 3 });
+    await w.add(makeJob("j1", "t1"));
+    await w.step();
+    await w.step();
+    w.source.set(makeTask("t1", "SUBMITTED"));
+    await w.step();
+    w.source.tasks.delete("t1");
+    await w.step();
+    await w.step();
+    expect((await w.job("j1")).phase).toBe("running");
+    await w.step();
+    expect((await w.job("j1")).phase).toBe("failed");
+  });
+
+  it("drops ids of jobs that are gone from the store", async () => {
+    const w = world();
+    await w.store.addInFlight("ghost");
+    await w.step();
+    expect(await w.store.inFlight()).toEqual([]);
+    expect(w.source.listCalls).toEqual([]);
+  });
+});
