@@ -17,7 +17,7 @@ export interface AppOptions {
   config: Config;
   log: Logger;
   commands?: readonly Command[];
-  /** Longest a job may take before it is closed with a message. */
+  /** Longest a job may take before it is closed (default: JOB_TIMEOUT_MINUTES). */
   jobDeadlineMs?: number;
   /** Fine-tuning for tests; defaults suit Discord. */
   progressIntervalMs?: number;
@@ -67,7 +67,7 @@ export async function startApp(options: AppOptions): Promise<App> {
     tracker,
     presenter,
     log,
-    jobDeadlineMs: options.jobDeadlineMs ?? 30 * 60_000,
+    jobDeadlineMs: options.jobDeadlineMs ?? config.jobTimeoutMinutes * 60_000,
   };
   routeInteractions(client, context, options.commands ?? allCommands);
   await client.login(config.discordToken);

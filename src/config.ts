@@ -19,6 +19,8 @@ export interface Config {
   pollIntervalMs: number;
   logLevel: LogLevel;
   maxImageMb: number;
+  /** A job unfinished after this long is closed with a message. */
+  jobTimeoutMinutes: number;
 }
 
 export interface ConfigProblem {
@@ -122,6 +124,7 @@ export function loadConfig(env: Env = { ...readEnvFile(), ...process.env }): Con
     pollIntervalMs: number("POLL_INTERVAL_MS", 3000, 250, 600_000, true),
     logLevel: oneOf("LOG_LEVEL", LOG_LEVELS, "info"),
     maxImageMb: number("MAX_IMAGE_MB", 10, 0.1, 100, false),
+    jobTimeoutMinutes: number("JOB_TIMEOUT_MINUTES", 30, 1, 24 * 60, false),
   };
   if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(config.databaseUrl)) {
     problems.push({

@@ -32,6 +32,7 @@ describe("loadConfig", () => {
       pollIntervalMs: 3000,
       logLevel: "info",
       maxImageMb: 10,
+      jobTimeoutMinutes: 30,
     });
   });
 
@@ -47,6 +48,7 @@ describe("loadConfig", () => {
       POLL_INTERVAL_MS: "1500",
       LOG_LEVEL: "debug",
       MAX_IMAGE_MB: "2.5",
+      JOB_TIMEOUT_MINUTES: "90",
     });
     expect(config).toMatchObject({
       discordGuildId: "1190000000000000001",
@@ -58,6 +60,7 @@ describe("loadConfig", () => {
       pollIntervalMs: 1500,
       logLevel: "debug",
       maxImageMb: 2.5,
+      jobTimeoutMinutes: 90,
     });
   });
 

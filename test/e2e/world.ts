@@ -52,6 +52,7 @@ export async function startWorld(options: WorldOptions = {}): Promise<World> {
     pollIntervalMs: options.pollIntervalMs ?? 60,
     logLevel: "warn",
     maxImageMb: 10,
+    jobTimeoutMinutes: 30,
   };
   const logs: string[] = [];
   const log = createLogger({
