@@ -21,15 +21,23 @@ export type ComponentKey =
   /** Modal: the form for a task the proxy already holds in status MODAL. */
   | { type: "modal-task"; jobId: string }
   /** The bot's own buttons. */
+  | { type: "seed"; taskId: string }
   | { type: "retry"; jobId: string }
-  | { type: "open-form"; jobId: string };
+  | { type: "open-form"; jobId: string }
+  /** Confirms a costly submit (video) kept aside until the member agrees. */
+  | { type: "confirm"; pendingId: string }
+  /** A /settings panel choice. */
+  | { type: "setting"; name: "mode" | "remix"; value: string };
 
 const PREFIX = {
   proxy: "mj",
   form: "mf",
   "modal-task": "mm",
+  seed: "sd",
   retry: "rt",
   "open-form": "of",
+  confirm: "cf",
+  setting: "st",
 } as const;
 
 export function encodeKey(key: ComponentKey): string {
@@ -37,6 +45,12 @@ export function encodeKey(key: ComponentKey): string {
     case "proxy":
     case "form":
       return `${PREFIX[key.type]}:${key.taskId}:${key.index}`;
+    case "seed":
+      return `${PREFIX.seed}:${key.taskId}`;
+    case "confirm":
+      return `${PREFIX.confirm}:${key.pendingId}`;
+    case "setting":
+      return `${PREFIX.setting}:${key.name}:${key.value}`;
     default:
       return `${PREFIX[key.type]}:${key.jobId}`;
   }
@@ -44,6 +58,14 @@ export function encodeKey(key: ComponentKey): string {
 
 export function decodeKey(customId: string): ComponentKey | null {
   const [prefix, id, index, ...rest] = customId.split(":");
+  if (
+    prefix === PREFIX.setting &&
+    (id === "mode" || id === "remix") &&
+    index &&
+    rest.length === 0
+  ) {
+    return /^[a-z]{1,10}$/.test(index) ? { type: "setting", name: id, value: index } : null;
+  }
   if (!id || !/^[\w-]{1,40}$/.test(id) || rest.length > 0) return null;
   if (prefix === PREFIX.proxy || prefix === PREFIX.form) {
     if (!index || !/^\d{1,2}$/.test(index)) return null;
@@ -51,9 +73,11 @@ export function decodeKey(customId: string): ComponentKey | null {
     return { type: prefix === PREFIX.proxy ? "proxy" : "form", taskId: id, index: n };
   }
   if (index !== undefined) return null;
+  if (prefix === PREFIX.seed) return { type: "seed", taskId: id };
   if (prefix === PREFIX["modal-task"]) return { type: "modal-task", jobId: id };
   if (prefix === PREFIX.retry) return { type: "retry", jobId: id };
   if (prefix === PREFIX["open-form"]) return { type: "open-form", jobId: id };
+  if (prefix === PREFIX.confirm) return { type: "confirm", pendingId: id };
   return null;
 }
 
@@ -101,14 +125,29 @@ export function rows(buttons: readonly APIButtonComponentWithCustomId[]): Row[] 
   return out;
 }
 
+/** Results that are pictures, and so have a seed worth asking for. */
+const SEEDED = new Set([
+  "IMAGINE",
+  "BLEND",
+  "VARIATION",
+  "REROLL",
+  "ZOOM",
+  "PAN",
+  "UPSCALE",
+  "UPSCALE_HD",
+  "EDIT",
+  "VIDEO",
+]);
+
 /**
- * A finished task's buttons as Discord rows. Whether a press opens a form first depends
- * on the button and on the presser's remix preference, so it is decided at press time.
+ * A finished task's buttons as Discord rows, plus 🌱 Seed on pictures. Whether a press
+ * opens a form first depends on the button and on the presser's remix preference, so it
+ * is decided at press time.
  */
-export function resultRows(taskId: string, buttons: readonly TaskButton[]): Row[] {
-  return rows(
-    shownButtons(buttons).map(({ info, index }) =>
-      button(encodeKey({ type: "proxy", taskId, index }), info.label, info.emoji),
-    ),
+export function resultRows(taskId: string, buttons: readonly TaskButton[], action = ""): Row[] {
+  const shown = shownButtons(buttons).map(({ info, index }) =>
+    button(encodeKey({ type: "proxy", taskId, index }), info.label, info.emoji),
   );
+  if (SEEDED.has(action)) shown.push(button(encodeKey({ type: "seed", taskId }), "Seed", "🌱"));
+  return rows(shown);
 }

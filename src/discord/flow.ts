@@ -26,6 +26,8 @@ export interface JobSpec {
   origin: string | null;
   parentTaskId: string | null;
   request: SubmitRequest;
+  /** When one submit starts several tasks ("Imagine all"), the prompt shown for each. */
+  promptsPerTask?: string[];
 }
 
 const DEFAULT_ATTACHMENT_LIMIT = 10 * 1024 * 1024;
@@ -76,13 +78,15 @@ export async function launchJob(
       mode: spec.mode,
       state: `mjcord:${id}`,
     });
-    job = withOutcome(job, outcome);
+    job = { ...withOutcome(job, outcome), prompt: spec.promptsPerTask?.[0] ?? spec.prompt };
     await ctx.store.putJob(job);
     await ctx.tracker.follow(job);
     ctx.log.info(
       { jobId: id, taskId: job.taskId, kind: spec.kind, user: job.userId },
       "job submitted",
     );
+    if (outcome.kind === "submitted")
+      await followSiblings(ctx, job, outcome.taskIds.slice(1), spec);
   } catch (error) {
     const failure =
       error instanceof ProxyError
@@ -100,6 +104,29 @@ export async function launchJob(
     );
   });
   return job;
+}
+
+/**
+ * The other tasks of a submit that started several ("Imagine all"): each becomes a job of
+ * its own, shown in a new channel message once it has something to show.
+ */
+async function followSiblings(
+  ctx: BotContext,
+  first: Job,
+  taskIds: string[],
+  spec: JobSpec,
+): Promise<void> {
+  for (const [n, taskId] of taskIds.entries()) {
+    const sibling: Job = {
+      ...first,
+      id: newJobId(),
+      taskId,
+      prompt: spec.promptsPerTask?.[n + 1] ?? first.prompt,
+      message: { ...first.message, interactionToken: null, messageId: null },
+    };
+    await ctx.store.putJob(sibling);
+    await ctx.tracker.follow(sibling);
+  }
 }
 
 /** Makes sure the interaction has a public reply (the job's message) and returns its id. */

@@ -87,6 +87,8 @@ async function submitButtonForm(
       customId: button.customId,
       prompt,
       ...(maskBase64 ? { maskBase64 } : {}),
+      // A pick the proxy refuses (trueai rejects shorten picks) is imagined directly.
+      ...(kind === "pick" ? { imagineIfRefused: true } : {}),
     },
   });
 }

@@ -1,6 +1,6 @@
 // Members' image attachments -> data URIs for the proxy. Only attachments from Discord's
 // own interaction payload are downloaded; the type comes from the bytes, not the name.
-import type { Attachment } from "discord.js";
+import type { Attachment, ChatInputCommandInteraction } from "discord.js";
 import { downloadMedia, type MediaType, mimeOf } from "../mj/media.js";
 
 const IMAGE_TYPES: readonly MediaType[] = ["png", "jpeg", "webp", "gif"];
@@ -52,4 +52,67 @@ export async function readImage(
     type: download.type,
     dataUri: `data:${mimeOf(download.type)};base64,${download.bytes.toString("base64")}`,
   };
+}
+
+/** A typed image link: only checked to be http(s), never fetched by the bot. */
+export function checkImageUrl(
+  text: string,
+  optionName: string,
+): { ok: true; url: string } | { ok: false; message: string } {
+  try {
+    const url = new URL(text.trim());
+    if (url.protocol === "http:" || url.protocol === "https:") return { ok: true, url: url.href };
+  } catch {
+    // falls through to the message
+  }
+  return { ok: false, message: `\`${optionName}\` must be an http(s) link to an image.` };
+}
+
+/** The attachment options of a command that were given, by option name. */
+export function givenAttachments(
+  interaction: ChatInputCommandInteraction,
+  names: readonly string[],
+) {
+  return names.flatMap((name) => {
+    const attachment = interaction.options.getAttachment(name);
+    return attachment ? [{ name, attachment }] : [];
+  });
+}
+
+/**
+ * Reads a command's image attachments into data URIs. Problems Discord's payload already
+ * shows are answered privately before anything else; the download happens after a public
+ * acknowledgement (`defer`), which is withdrawn if an image turns out bad. Null: refused,
+ * and the member was told why; nothing reached the proxy.
+ */
+export async function readCommandImages(
+  interaction: ChatInputCommandInteraction,
+  names: readonly string[],
+  maxMb: number,
+  defer: () => Promise<unknown>,
+  refuse: (message: string) => Promise<void>,
+): Promise<string[] | null> {
+  const given = givenAttachments(interaction, names);
+  for (const { name, attachment } of given) {
+    const problem = precheckImage(attachment, name, maxMb);
+    if (problem) {
+      await interaction.reply({
+        content: `${problem} Nothing was submitted.`,
+        flags: "Ephemeral",
+        allowedMentions: { parse: [] },
+      });
+      return null;
+    }
+  }
+  if (given.length > 0) await defer();
+  const uris: string[] = [];
+  for (const { name, attachment } of given) {
+    const image = await readImage(attachment, name, maxMb);
+    if (!image.ok) {
+      await refuse(`${image.message} Nothing was submitted.`);
+      return null;
+    }
+    uris.push(image.dataUri);
+  }
+  return uris;
 }

@@ -8,6 +8,7 @@ import { type MessageFile, type ResultMedia, renderJob } from "./render.js";
 
 /** Discord refuses a request larger than this, whatever the per-file limit. */
 const REQUEST_LIMIT = 25 * 1024 * 1024;
+const MAX_FILES = 10;
 
 export class Presenter {
   constructor(
@@ -25,11 +26,13 @@ export class Presenter {
   /** Uploads what fits in the channel's limit; links the rest. */
   private async media(job: Job): Promise<ResultMedia> {
     const media: ResultMedia = { files: [], links: [] };
-    const result = job.result;
-    if (!result) return media;
-    const urls = result.imageUrl ? [result.imageUrl] : [];
+    if (!job.result) return media;
     let budget = REQUEST_LIMIT;
-    for (const [n, url] of urls.entries()) {
+    for (const [n, url] of mediaUrls(job.result).entries()) {
+      if (media.files.length >= MAX_FILES) {
+        media.links.push(url);
+        continue;
+      }
       const limit = Math.min(job.message.attachmentSizeLimit, budget);
       const download = await downloadMedia(url, { maxBytes: limit });
       if (download.ok) {
@@ -45,6 +48,20 @@ export class Presenter {
     }
     return media;
   }
+}
+
+/** What a result shows: a video grid and its videos, an edit's four pictures, or its picture. */
+function mediaUrls(result: NonNullable<Job["result"]>): string[] {
+  const urls: string[] = [];
+  if (result.action === "VIDEO" || result.videoUrls.length > 0) {
+    if (result.imageUrl) urls.push(result.imageUrl);
+    urls.push(...result.videoUrls.map((v) => v.url));
+  } else if (result.imageUrls.length > 0) {
+    urls.push(...result.imageUrls.map((i) => i.url));
+  } else if (result.imageUrl) {
+    urls.push(result.imageUrl);
+  }
+  return [...new Set(urls)];
 }
 
 function fileName(job: Job, n: number, extension: string): MessageFile["name"] {

@@ -4,11 +4,13 @@
 import type { ButtonInteraction } from "discord.js";
 import type { Job } from "../jobs/job.js";
 import { type ButtonInfo, classifyButton, stripKeycap } from "../mj/buttons.js";
+import { ProxyError } from "../mj/errors.js";
 import type { TaskButton } from "../mj/task.js";
 import { decodeKey, encodeKey } from "./components.js";
 import type { BotContext } from "./context.js";
-import { launchJob, tellPrivately } from "./flow.js";
+import { type JobSpec, launchJob, tellPrivately } from "./flow.js";
 import { buildForm, formKindOf } from "./modals.js";
+import { changeSetting } from "./settings.js";
 
 /** How long a second press of the same button by the same member counts as a double click. */
 const DOUBLE_CLICK_MS = 15_000;
@@ -27,6 +29,12 @@ export async function handlePress(interaction: ButtonInteraction, ctx: BotContex
       return retry(interaction, ctx, key.jobId);
     case "open-form":
       return openModalTaskForm(interaction, ctx, key.jobId);
+    case "seed":
+      return showSeed(interaction, ctx, key.taskId);
+    case "confirm":
+      return confirmPending(interaction, ctx, key.pendingId);
+    case "setting":
+      return changeSetting(interaction, ctx, key.name, key.value);
     default:
       await tellPrivately(interaction, "This button is not one of mine.");
   }
@@ -95,14 +103,67 @@ async function pressProxyButton(
     await tellPrivately(interaction, "Already on it: that button was just pressed.");
     return;
   }
+  const allPrompts = info.kind === "describe_all" ? describedPrompts(owned) : undefined;
   await launchJob(interaction, ctx, {
     kind: "action",
-    prompt: owned.prompt,
+    prompt: allPrompts?.[0] ?? owned.prompt,
     mode: owned.job?.mode ?? prefs.mode ?? ctx.config.mjMode,
     origin: info.label,
     parentTaskId: taskId,
     request: { type: "action", taskId, customId: button.customId },
+    ...(allPrompts ? { promptsPerTask: allPrompts } : {}),
   });
+}
+
+/** The four prompts of a describe result, keycaps removed. */
+function describedPrompts(owned: Owned): string[] {
+  const text = owned.job?.result?.finalPrompt || owned.job?.result?.promptEn || "";
+  return [1, 2, 3, 4].map((n) => pickPrompt(text, n) ?? owned.prompt);
+}
+
+/** 🌱: the seed of a finished picture, shown to the presser only. */
+async function showSeed(
+  interaction: ButtonInteraction,
+  ctx: BotContext,
+  taskId: string,
+): Promise<void> {
+  await interaction.deferReply({ flags: "Ephemeral" });
+  try {
+    const seed = await ctx.proxy.imageSeed(taskId);
+    await interaction.editReply(
+      `🌱 Seed: \`${seed}\`. Add \`--seed ${seed}\` to a prompt to start from it.`,
+    );
+  } catch (error) {
+    const words = error instanceof ProxyError ? error.userMessage : "The seed could not be found.";
+    await interaction.editReply(`🌱 ${words}`);
+  }
+}
+
+/** A costly job kept aside until the member confirms it (see /video). */
+export interface PendingJob {
+  userId: string;
+  spec: JobSpec;
+}
+
+async function confirmPending(
+  interaction: ButtonInteraction,
+  ctx: BotContext,
+  pendingId: string,
+): Promise<void> {
+  const pending = await ctx.store.unstash<PendingJob>(`pending:${pendingId}`);
+  if (!pending) {
+    await tellPrivately(interaction, "This offer has expired. Run the command again.");
+    return;
+  }
+  if (pending.userId !== interaction.user.id) {
+    await tellPrivately(interaction, `Only <@${pending.userId}> can confirm this.`);
+    return;
+  }
+  if (!(await ctx.store.claim(`confirm:${pendingId}`, 24 * 3_600_000))) {
+    await tellPrivately(interaction, "Already confirmed: the job is on its way.");
+    return;
+  }
+  await launchJob(interaction, ctx, pending.spec);
 }
 
 function formTitle(info: ButtonInfo): string {

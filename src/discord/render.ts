@@ -37,13 +37,15 @@ export function mentionOnly(userId: string): MessageView["allowed_mentions"] {
 
 /** A prompt as shown in a message: markdown and mentions defused, length capped. */
 export function showPrompt(prompt: string, max = 1500): string {
-  const defused = prompt
-    .replace(/([\\*_~`|>])/g, "\\$1")
-    .replace(/@(everyone|here)/g, "@\u200b$1")
-    .replace(/<@/g, "<\u200b@")
+  const defused = defuseMentions(prompt.replace(/([\\*_~`|>])/g, "\\$1"))
     .replace(/\s+/g, " ")
     .trim();
   return defused.length > max ? `${defused.slice(0, max - 1)}…` : defused || "(no prompt)";
+}
+
+/** Mentions in user text shown as text: they could not ping anyway (allowed_mentions). */
+export function defuseMentions(text: string): string {
+  return text.replace(/@(everyone|here)/g, "@\u200b$1").replace(/<@/g, "<\u200b@");
 }
 
 export function progressBar(percent: number): string {
@@ -72,6 +74,25 @@ function headline(job: Job, promptRoom: number): string {
   const who = `<@${job.userId}>`;
   const by = job.origin ? `${job.origin} by ${who}` : who;
   return `**${showPrompt(job.prompt, promptRoom)}** - ${by} (${job.mode === "none" ? "default" : job.mode})`;
+}
+
+/** The words a describe or shorten result consists of; pictures have none. */
+function resultText(result: NonNullable<Job["result"]>): string {
+  const text = (result.finalPrompt || result.promptEn || result.description).trim();
+  if (result.action === "DESCRIBE") {
+    // Four numbered prompts, blank lines between them in Discord form.
+    return text
+      .split(/\r?\n/)
+      .map((l) => l.trim())
+      .filter((l) => l !== "")
+      .map((l) => showPrompt(l, 450))
+      .join("\n");
+  }
+  if (result.action === "SHORTEN") {
+    const analysis = result.description.includes("##") ? result.description : text;
+    return defuseMentions(analysis.trim()).slice(0, 1500);
+  }
+  return "";
 }
 
 function capContent(text: string): string {
@@ -108,7 +129,9 @@ export function renderJob(job: Job, media?: ResultMedia): MessageView {
   if (job.phase === "done" && job.result) {
     files.push(...(media?.files ?? []));
     lines.push(...(media?.links ?? []));
-    components = resultRows(job.taskId, job.result.buttons);
+    components = resultRows(job.taskId, job.result.buttons, job.result.action);
+    const text = resultText(job.result);
+    if (text) lines.unshift(text);
   }
   // The prompt gives way to everything else: links and reasons are never cut.
   const rest = lines.join("\n");

@@ -43,6 +43,8 @@ export interface JobMessage {
 
 /** The parts of a finished task the result needs (kept so results survive restarts). */
 export interface JobResult {
+  /** The task's action: IMAGINE, UPSCALE, DESCRIBE, SHORTEN, VIDEO, EDIT, SWAP_FACE, … */
+  action: string;
   status: TaskStatus;
   imageUrl: string | null;
   imageUrls: MediaLink[];
@@ -91,6 +93,7 @@ export interface Job {
 
 export function resultOf(task: Task): JobResult {
   return {
+    action: task.action,
     status: task.status,
     imageUrl: task.imageUrl,
     imageUrls: task.imageUrls,

@@ -75,6 +75,15 @@ export class JobStore {
     await this.keyv.set(`pref:${userId}`, prefs);
   }
 
+  /** Keeps something for a while (e.g. a request awaiting the member's confirmation). */
+  async stash<T>(key: string, value: T, ttlMs: number): Promise<void> {
+    await this.keyv.set(`stash:${key}`, value, ttlMs);
+  }
+
+  async unstash<T>(key: string): Promise<T | undefined> {
+    return (await this.keyv.get<T>(`stash:${key}`)) ?? undefined;
+  }
+
   /**
    * Claims `key` once: true for the first caller, false for every later one until `ttlMs`
    * has passed. Persisted, so a replay after a restart is refused too.

@@ -1,15 +1,39 @@
 // What a job asks of the proxy, kept so that Retry can ask again, and the one place that
 // turns such a request into proxy calls.
 import type { MjMode } from "../config.js";
-import type { MjClient } from "../mj/client.js";
+import type { MjClient, VideoType } from "../mj/client.js";
+import { ProxyError } from "../mj/errors.js";
 import type { SubmitOutcome } from "../mj/task.js";
 
 export type SubmitRequest =
   | { type: "imagine"; prompt: string; base64Array: string[] }
+  | { type: "blend"; base64Array: string[]; dimensions?: "PORTRAIT" | "SQUARE" | "LANDSCAPE" }
+  | { type: "describe"; base64: string }
+  | { type: "shorten"; prompt: string }
+  | {
+      type: "video";
+      prompt: string;
+      image: string;
+      motion: "low" | "high";
+      videoType: VideoType;
+    }
+  | { type: "swapface"; sourceBase64: string; targetBase64: string }
+  | { type: "edits"; prompt: string; image: string }
   /** Press a proxy button that needs no input. */
   | { type: "action"; taskId: string; customId: string }
-  /** Press a button that needs input, then confirm its form: action -> 21 -> modal. */
-  | { type: "form"; taskId: string; customId: string; prompt: string; maskBase64?: string }
+  /**
+   * Press a button that needs input, then confirm its form: action -> 21 -> modal.
+   * With `imagineIfRefused`, a proxy that refuses the button (code 4, e.g. shorten picks on
+   * trueai) gets the chosen prompt as a plain /imagine instead.
+   */
+  | {
+      type: "form";
+      taskId: string;
+      customId: string;
+      prompt: string;
+      maskBase64?: string;
+      imagineIfRefused?: boolean;
+    }
   /** Confirm a task the proxy already holds in status MODAL. */
   | { type: "modal"; taskId: string; prompt: string; maskBase64?: string };
 
@@ -33,6 +57,32 @@ export async function submitRequest(
   switch (request.type) {
     case "imagine":
       return proxy.imagine({ ...common, prompt: request.prompt, base64Array: request.base64Array });
+    case "blend":
+      return proxy.blend({
+        ...common,
+        base64Array: request.base64Array,
+        dimensions: request.dimensions,
+      });
+    case "describe":
+      return proxy.describe({ ...common, base64: request.base64 });
+    case "shorten":
+      return proxy.shorten({ ...common, prompt: request.prompt });
+    case "video":
+      return proxy.video({
+        ...common,
+        prompt: request.prompt,
+        image: request.image,
+        motion: request.motion,
+        videoType: request.videoType,
+      });
+    case "swapface":
+      return proxy.swapFace({
+        ...common,
+        sourceBase64: request.sourceBase64,
+        targetBase64: request.targetBase64,
+      });
+    case "edits":
+      return proxy.edits({ ...common, prompt: request.prompt, image: request.image });
     case "action":
       return proxy.action({ ...common, taskId: request.taskId, customId: request.customId });
     case "modal":
@@ -42,19 +92,31 @@ export async function submitRequest(
         prompt: request.prompt,
         maskBase64: request.maskBase64,
       });
-    case "form": {
-      const outcome = await proxy.action({
-        ...common,
-        taskId: request.taskId,
-        customId: request.customId,
-      });
-      if (outcome.kind !== "modal") return outcome;
-      return proxy.modal({
-        mode: context.mode,
-        taskId: outcome.taskId,
-        prompt: request.prompt,
-        maskBase64: request.maskBase64,
-      });
-    }
+    case "form":
+      return submitForm(proxy, request, context);
   }
+}
+
+async function submitForm(
+  proxy: MjClient,
+  request: Extract<SubmitRequest, { type: "form" }>,
+  context: SubmitContext,
+): Promise<SubmitOutcome> {
+  const common = { mode: context.mode, state: context.state };
+  let outcome: SubmitOutcome;
+  try {
+    outcome = await proxy.action({ ...common, taskId: request.taskId, customId: request.customId });
+  } catch (error) {
+    if (request.imagineIfRefused && error instanceof ProxyError && error.code === 4) {
+      return proxy.imagine({ ...common, prompt: request.prompt, base64Array: [] });
+    }
+    throw error;
+  }
+  if (outcome.kind !== "modal") return outcome;
+  return proxy.modal({
+    mode: context.mode,
+    taskId: outcome.taskId,
+    prompt: request.prompt,
+    maskBase64: request.maskBase64,
+  });
 }

@@ -136,10 +136,14 @@ describe("renderJob by phase", () => {
       ComponentType.ActionRow,
     ]);
     const labels = buttonsOf(view).map((b) => b.label);
-    expect(labels).toEqual(["U1", "U2", "U3", "U4", "Reroll", "V1", "V2", "V3", "V4"]);
-    for (const b of buttonsOf(view)) {
+    expect(labels).toEqual(["U1", "U2", "U3", "U4", "Reroll", "V1", "V2", "V3", "V4", "Seed"]);
+    for (const b of buttonsOf(view).slice(0, 9)) {
       expect(decodeKey(b.custom_id)).toMatchObject({ type: "proxy", taskId: job.taskId });
     }
+    expect(decodeKey(buttonsOf(view)[9]?.custom_id ?? "")).toEqual({
+      type: "seed",
+      taskId: job.taskId,
+    });
     expect(labels).not.toContain("Retry");
   });
 
@@ -157,7 +161,7 @@ describe("renderJob by phase", () => {
   it("done without downloaded media: buttons but no files", () => {
     const view = renderJob(doneJob());
     expect(view.files).toEqual([]);
-    expect(buttonsOf(view)).toHaveLength(9);
+    expect(buttonsOf(view)).toHaveLength(10); // the grid's nine and 🌱 Seed
   });
 
   it("failed: the failure in words and a Retry button for the job", () => {

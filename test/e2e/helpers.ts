@@ -58,3 +58,6 @@ export function proxyBodies<
 >(world: World, endpoint: string): T[] {
   return proxyCalls(world, endpoint).map((r) => r.body as T);
 }
+
+/** What a finished grid shows: Midjourney's nine buttons, then the bot's 🌱 Seed. */
+export const GRID_BUTTONS = ["U1", "U2", "U3", "U4", "Reroll", "V1", "V2", "V3", "V4", "Seed"];

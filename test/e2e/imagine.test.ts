@@ -1,6 +1,6 @@
 import { PNG } from "pngjs";
 import { afterEach, describe, expect, it } from "vitest";
-import { proxyCalls } from "./helpers.js";
+import { GRID_BUTTONS, proxyCalls } from "./helpers.js";
 import { buttonsByLabel, startWorld, type World } from "./world.js";
 
 let world: World;
@@ -37,17 +37,7 @@ describe("/imagine", () => {
     const [attachment] = final.attachments;
     const png = PNG.sync.read(Buffer.from(attachment?.bytes ?? []));
     expect(png.width).toBeGreaterThan(0);
-    expect([...buttonsByLabel(world, final.id).keys()]).toEqual([
-      "U1",
-      "U2",
-      "U3",
-      "U4",
-      "Reroll",
-      "V1",
-      "V2",
-      "V3",
-      "V4",
-    ]);
+    expect([...buttonsByLabel(world, final.id).keys()]).toEqual(GRID_BUTTONS);
     expect(final.allowedMentions).toEqual({ parse: [], users: [fake.users.alice?.id] });
     // The proxy got exactly one imagine, with the prompt as typed.
     const submits = world.sim.requests.filter((r) => r.path.endsWith("/submit/imagine"));
@@ -79,7 +69,7 @@ describe("/imagine, more", () => {
     const cmd = await world.fake.runCommand("imagine", { prompt: "a red fox" }, { user: "alice" });
     const final = await world.fake.waitFor(() => {
       const m = cmd.original();
-      return m && world.fake.buttons(m.id).length === 9 ? m : undefined;
+      return m && world.fake.buttons(m.id).length === GRID_BUTTONS.length ? m : undefined;
     });
     expect(final.attachments).toHaveLength(0);
     expect(final.content).toMatch(new RegExp(`${world.sim.url}/\\S+\\.png`));

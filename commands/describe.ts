@@ -1,0 +1,37 @@
+// /describe: four prompts that could have made an image.
+import { SlashCommandBuilder } from "discord.js";
+import type { Command } from "../src/discord/command.js";
+import { launchJob, withdraw } from "../src/discord/flow.js";
+import { readCommandImages } from "../src/discord/inputs.js";
+import { chosenMode, modeOption } from "./options.js";
+
+export const describe: Command = {
+  definition: new SlashCommandBuilder()
+    .setName("describe")
+    .setDescription("Get four prompts that describe an image")
+    .addAttachmentOption((o) =>
+      o.setName("image").setDescription("The image to describe").setRequired(true),
+    )
+    .addStringOption(modeOption)
+    .toJSON(),
+
+  async execute(interaction, ctx) {
+    const images = await readCommandImages(
+      interaction,
+      ["image"],
+      ctx.config.maxImageMb,
+      () => interaction.deferReply(),
+      (message) => withdraw(interaction, message),
+    );
+    const [base64] = images ?? [];
+    if (!base64) return;
+    await launchJob(interaction, ctx, {
+      kind: "describe",
+      prompt: `Describe ${interaction.options.getAttachment("image", true).name}`,
+      mode: await chosenMode(interaction, ctx),
+      origin: null,
+      parentTaskId: null,
+      request: { type: "describe", base64 },
+    });
+  },
+};

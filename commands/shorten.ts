@@ -1,0 +1,36 @@
+// /shorten: the important tokens of a prompt, and five shorter versions to pick from.
+import { SlashCommandBuilder } from "discord.js";
+import type { Command } from "../src/discord/command.js";
+import { launchJob, tellPrivately } from "../src/discord/flow.js";
+import { chosenMode, modeOption } from "./options.js";
+
+export const shorten: Command = {
+  definition: new SlashCommandBuilder()
+    .setName("shorten")
+    .setDescription("Find a prompt's important words and shorter versions")
+    .addStringOption((o) =>
+      o
+        .setName("prompt")
+        .setDescription("The prompt to shorten")
+        .setRequired(true)
+        .setMaxLength(4000),
+    )
+    .addStringOption(modeOption)
+    .toJSON(),
+
+  async execute(interaction, ctx) {
+    const prompt = interaction.options.getString("prompt", true).trim();
+    if (prompt === "") {
+      await tellPrivately(interaction, "The prompt cannot be empty.");
+      return;
+    }
+    await launchJob(interaction, ctx, {
+      kind: "shorten",
+      prompt,
+      mode: await chosenMode(interaction, ctx),
+      origin: null,
+      parentTaskId: null,
+      request: { type: "shorten", prompt },
+    });
+  },
+};

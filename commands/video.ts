@@ -1,0 +1,96 @@
+// /video: animate a picture. Videos cost many times an image, so the member sees the price
+// and confirms with a button before anything is submitted.
+import { ButtonStyle, SlashCommandBuilder } from "discord.js";
+import type { Command } from "../src/discord/command.js";
+import { button, encodeKey, rows } from "../src/discord/components.js";
+import { tellPrivately } from "../src/discord/flow.js";
+import type { PendingJob } from "../src/discord/presses.js";
+import { newJobId } from "../src/jobs/job.js";
+import type { VideoType } from "../src/mj/client.js";
+import { chosenMode, modeOption, oneImage } from "./options.js";
+
+const QUALITY: Record<string, { videoType: VideoType; price: string }> = {
+  "480p": { videoType: "vid_1.1_i2v_480", price: "7.5×" },
+  "720p": { videoType: "vid_1.1_i2v_720", price: "26×" },
+};
+/** How long the offer to make the video stands. */
+const OFFER_MS = 10 * 60_000;
+
+export const video: Command = {
+  definition: new SlashCommandBuilder()
+    .setName("video")
+    .setDescription("Animate a picture into short videos")
+    .addStringOption((o) =>
+      o.setName("prompt").setDescription("What should happen").setRequired(true).setMaxLength(4000),
+    )
+    .addAttachmentOption((o) => o.setName("image").setDescription("The start frame"))
+    .addStringOption((o) =>
+      o.setName("image_url").setDescription("Or a link to the start frame").setMaxLength(2000),
+    )
+    .addStringOption((o) =>
+      o
+        .setName("motion")
+        .setDescription("How much movement")
+        .addChoices({ name: "low", value: "low" }, { name: "high", value: "high" }),
+    )
+    .addStringOption((o) =>
+      o
+        .setName("quality")
+        .setDescription("480p costs 7.5× an image, 720p 26×")
+        .addChoices(
+          { name: "480p (7.5× an image)", value: "480p" },
+          { name: "720p (26× an image)", value: "720p" },
+        ),
+    )
+    .addStringOption(modeOption)
+    .toJSON(),
+
+  async execute(interaction, ctx) {
+    const prompt = interaction.options.getString("prompt", true).trim();
+    if (prompt === "") {
+      await tellPrivately(interaction, "The prompt cannot be empty.");
+      return;
+    }
+    // The offer is private: acknowledge privately, then read the picture.
+    const image = await oneImage(
+      interaction,
+      ctx,
+      () => interaction.deferReply({ flags: "Ephemeral" }),
+      async (message) => {
+        await interaction.editReply({ content: message, allowedMentions: { parse: [] } });
+      },
+    );
+    if (!image) return;
+    const quality = interaction.options.getString("quality") ?? "480p";
+    const { videoType, price } = QUALITY[quality] ?? {
+      videoType: "vid_1.1_i2v_480",
+      price: "7.5×",
+    };
+    const motion = interaction.options.getString("motion") === "high" ? "high" : "low";
+    const pendingId = newJobId();
+    const pending: PendingJob = {
+      userId: interaction.user.id,
+      spec: {
+        kind: "video",
+        prompt,
+        mode: await chosenMode(interaction, ctx),
+        origin: null,
+        parentTaskId: null,
+        request: { type: "video", prompt, image, motion, videoType },
+      },
+    };
+    await ctx.store.stash(`pending:${pendingId}`, pending, OFFER_MS);
+    await interaction.editReply({
+      content: `🎬 A ${quality} video (${motion} motion) costs **${price}** an image. Make it?`,
+      components: rows([
+        button(
+          encodeKey({ type: "confirm", pendingId }),
+          `Make the video (${price})`,
+          "🎬",
+          ButtonStyle.Success,
+        ),
+      ]),
+      allowedMentions: { parse: [] },
+    });
+  },
+};
