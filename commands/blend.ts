@@ -1,9 +1,9 @@
 // /blend: two to five images into one grid.
 import { SlashCommandBuilder } from "discord.js";
 import type { Command } from "../src/discord/command.js";
-import { launchJob, withdraw } from "../src/discord/flow.js";
+import { launchJob } from "../src/discord/flow.js";
 import { readCommandImages } from "../src/discord/inputs.js";
-import { chosenMode, modeOption } from "./options.js";
+import { chosenMode, modeOption, publicReply } from "./options.js";
 
 const IMAGE_OPTIONS = ["image1", "image2", "image3", "image4", "image5"] as const;
 const DIMENSIONS = { portrait: "PORTRAIT", square: "SQUARE", landscape: "LANDSCAPE" } as const;
@@ -33,16 +33,17 @@ export const blend: Command = {
     .toJSON(),
 
   async execute(interaction, ctx) {
+    const reply = publicReply(interaction);
     const base64Array = await readCommandImages(
       interaction,
       IMAGE_OPTIONS,
       ctx.config.maxImageMb,
-      () => interaction.deferReply(),
-      (message) => withdraw(interaction, message),
+      reply.defer,
+      reply.refuse,
     );
     if (!base64Array) return;
     if (base64Array.length < 2) {
-      await withdraw(interaction, "Blend needs at least two images. Nothing was submitted.");
+      await reply.refuse("Blend needs at least two images. Nothing was submitted.");
       return;
     }
     const choice = interaction.options.getString("dimensions") as keyof typeof DIMENSIONS | null;

@@ -1,9 +1,9 @@
 // /describe: four prompts that could have made an image.
 import { SlashCommandBuilder } from "discord.js";
 import type { Command } from "../src/discord/command.js";
-import { launchJob, withdraw } from "../src/discord/flow.js";
+import { launchJob } from "../src/discord/flow.js";
 import { readCommandImages } from "../src/discord/inputs.js";
-import { chosenMode, modeOption } from "./options.js";
+import { chosenMode, modeOption, publicReply } from "./options.js";
 
 export const describe: Command = {
   definition: new SlashCommandBuilder()
@@ -16,12 +16,13 @@ export const describe: Command = {
     .toJSON(),
 
   async execute(interaction, ctx) {
+    const reply = publicReply(interaction);
     const images = await readCommandImages(
       interaction,
       ["image"],
       ctx.config.maxImageMb,
-      () => interaction.deferReply(),
-      (message) => withdraw(interaction, message),
+      reply.defer,
+      reply.refuse,
     );
     const [base64] = images ?? [];
     if (!base64) return;

@@ -1,8 +1,8 @@
 // /edit: change a picture with words; four edited versions come back.
 import { SlashCommandBuilder } from "discord.js";
 import type { Command } from "../src/discord/command.js";
-import { launchJob, tellPrivately, withdraw } from "../src/discord/flow.js";
-import { chosenMode, modeOption, oneImage } from "./options.js";
+import { launchJob } from "../src/discord/flow.js";
+import { chosenMode, modeOption, oneImage, publicReply, requiredPrompt } from "./options.js";
 
 export const edit: Command = {
   definition: new SlashCommandBuilder()
@@ -19,17 +19,10 @@ export const edit: Command = {
     .toJSON(),
 
   async execute(interaction, ctx) {
-    const prompt = interaction.options.getString("prompt", true).trim();
-    if (prompt === "") {
-      await tellPrivately(interaction, "The prompt cannot be empty.");
-      return;
-    }
-    const image = await oneImage(
-      interaction,
-      ctx,
-      () => interaction.deferReply(),
-      (message) => withdraw(interaction, message),
-    );
+    const reply = publicReply(interaction);
+    const prompt = await requiredPrompt(interaction);
+    if (prompt === null) return;
+    const image = await oneImage(interaction, ctx, reply.defer, reply.refuse);
     if (!image) return;
     await launchJob(interaction, ctx, {
       kind: "edit",

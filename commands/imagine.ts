@@ -1,9 +1,9 @@
 // /imagine: a prompt, up to three reference images, and a speed mode.
 import { SlashCommandBuilder } from "discord.js";
 import type { Command } from "../src/discord/command.js";
-import { launchJob, tellPrivately, withdraw } from "../src/discord/flow.js";
+import { launchJob } from "../src/discord/flow.js";
 import { readCommandImages } from "../src/discord/inputs.js";
-import { chosenMode, modeOption } from "./options.js";
+import { chosenMode, modeOption, publicReply, requiredPrompt } from "./options.js";
 
 const IMAGE_OPTIONS = ["image", "image2", "image3"] as const;
 
@@ -25,17 +25,15 @@ export const imagine: Command = {
     .toJSON(),
 
   async execute(interaction, ctx) {
-    const prompt = interaction.options.getString("prompt", true).trim();
-    if (prompt === "") {
-      await tellPrivately(interaction, "The prompt cannot be empty.");
-      return;
-    }
+    const reply = publicReply(interaction);
+    const prompt = await requiredPrompt(interaction);
+    if (prompt === null) return;
     const base64Array = await readCommandImages(
       interaction,
       IMAGE_OPTIONS,
       ctx.config.maxImageMb,
-      () => interaction.deferReply(),
-      (message) => withdraw(interaction, message),
+      reply.defer,
+      reply.refuse,
     );
     if (!base64Array) return;
     await launchJob(interaction, ctx, {

@@ -2,7 +2,7 @@
 import type { ChatInputCommandInteraction, SlashCommandStringOption } from "discord.js";
 import type { MjMode } from "../src/config.js";
 import type { BotContext } from "../src/discord/context.js";
-import { tellPrivately } from "../src/discord/flow.js";
+import { tellPrivately, withdraw } from "../src/discord/flow.js";
 import { checkImageUrl, readCommandImages } from "../src/discord/inputs.js";
 
 /** The `mode` option: fast or relax for this job. */
@@ -53,4 +53,22 @@ export async function oneImage(
   const [dataUri] =
     (await readCommandImages(interaction, ["image"], ctx.config.maxImageMb, defer, refuse)) ?? [];
   return dataUri ?? null;
+}
+
+/** The required `prompt` option, trimmed; an empty one is refused privately (null). */
+export async function requiredPrompt(
+  interaction: ChatInputCommandInteraction,
+): Promise<string | null> {
+  const prompt = interaction.options.getString("prompt", true).trim();
+  if (prompt !== "") return prompt;
+  await tellPrivately(interaction, "The prompt cannot be empty.");
+  return null;
+}
+
+/** A public acknowledgement (the job's message to be) and its withdrawal on bad input. */
+export function publicReply(interaction: ChatInputCommandInteraction) {
+  return {
+    defer: () => interaction.deferReply(),
+    refuse: (message: string) => withdraw(interaction, message),
+  };
 }

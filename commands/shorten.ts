@@ -1,8 +1,8 @@
 // /shorten: the important tokens of a prompt, and five shorter versions to pick from.
 import { SlashCommandBuilder } from "discord.js";
 import type { Command } from "../src/discord/command.js";
-import { launchJob, tellPrivately } from "../src/discord/flow.js";
-import { chosenMode, modeOption } from "./options.js";
+import { launchJob } from "../src/discord/flow.js";
+import { chosenMode, modeOption, requiredPrompt } from "./options.js";
 
 export const shorten: Command = {
   definition: new SlashCommandBuilder()
@@ -19,11 +19,8 @@ export const shorten: Command = {
     .toJSON(),
 
   async execute(interaction, ctx) {
-    const prompt = interaction.options.getString("prompt", true).trim();
-    if (prompt === "") {
-      await tellPrivately(interaction, "The prompt cannot be empty.");
-      return;
-    }
+    const prompt = await requiredPrompt(interaction);
+    if (prompt === null) return;
     await launchJob(interaction, ctx, {
       kind: "shorten",
       prompt,

@@ -1,8 +1,9 @@
 // /swapface: put the face from one picture into another.
 import { SlashCommandBuilder } from "discord.js";
 import type { Command } from "../src/discord/command.js";
-import { launchJob, withdraw } from "../src/discord/flow.js";
+import { launchJob } from "../src/discord/flow.js";
 import { readCommandImages } from "../src/discord/inputs.js";
+import { publicReply } from "./options.js";
 
 export const swapface: Command = {
   definition: new SlashCommandBuilder()
@@ -17,20 +18,18 @@ export const swapface: Command = {
     .toJSON(),
 
   async execute(interaction, ctx) {
+    const reply = publicReply(interaction);
     const images = await readCommandImages(
       interaction,
       ["face", "target"],
       ctx.config.maxImageMb,
-      () => interaction.deferReply(),
-      (message) => withdraw(interaction, message),
+      reply.defer,
+      reply.refuse,
     );
     const [sourceBase64, targetBase64] = images ?? [];
     if (!sourceBase64 || !targetBase64) return;
     if (sourceBase64 === targetBase64) {
-      await withdraw(
-        interaction,
-        "The face and the target are the same picture. Nothing was submitted.",
-      );
+      await reply.refuse("The face and the target are the same picture. Nothing was submitted.");
       return;
     }
     await launchJob(interaction, ctx, {

@@ -3,11 +3,10 @@
 import { ButtonStyle, SlashCommandBuilder } from "discord.js";
 import type { Command } from "../src/discord/command.js";
 import { button, encodeKey, rows } from "../src/discord/components.js";
-import { tellPrivately } from "../src/discord/flow.js";
 import type { PendingJob } from "../src/discord/presses.js";
 import { newJobId } from "../src/jobs/job.js";
 import type { VideoType } from "../src/mj/client.js";
-import { chosenMode, modeOption, oneImage } from "./options.js";
+import { chosenMode, modeOption, oneImage, requiredPrompt } from "./options.js";
 
 const QUALITY: Record<string, { videoType: VideoType; price: string }> = {
   "480p": { videoType: "vid_1.1_i2v_480", price: "7.5×" },
@@ -46,11 +45,8 @@ export const video: Command = {
     .toJSON(),
 
   async execute(interaction, ctx) {
-    const prompt = interaction.options.getString("prompt", true).trim();
-    if (prompt === "") {
-      await tellPrivately(interaction, "The prompt cannot be empty.");
-      return;
-    }
+    const prompt = await requiredPrompt(interaction);
+    if (prompt === null) return;
     // The offer is private: acknowledge privately, then read the picture.
     const image = await oneImage(
       interaction,
