@@ -26,7 +26,7 @@ export function routeInteractions(
     void route(interaction, ctx, byName).catch(async (error: unknown) => {
       ctx.log.error({ err: error, interaction: interaction.id }, "interaction failed");
       if (interaction.isRepliable()) {
-        await tellPrivately(interaction as never, "Something went wrong. Please try again.").catch(
+        await tellPrivately(interaction, "Something went wrong. Please try again.").catch(
           () => undefined,
         );
       }

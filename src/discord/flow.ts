@@ -5,6 +5,7 @@ import type {
   ChatInputCommandInteraction,
   InteractionReplyOptions,
   ModalSubmitInteraction,
+  RepliableInteraction,
 } from "discord.js";
 import type { MjMode } from "../config.js";
 import { type Job, type JobKind, newJobId } from "../jobs/job.js";
@@ -168,7 +169,10 @@ export function withOutcome(job: Job, outcome: SubmitOutcome): Job {
 }
 
 /** A private answer that costs nothing: bad input, a refused press. */
-export async function tellPrivately(interaction: JobInteraction, content: string): Promise<void> {
+export async function tellPrivately(
+  interaction: RepliableInteraction,
+  content: string,
+): Promise<void> {
   const options: InteractionReplyOptions = {
     content,
     flags: "Ephemeral",
