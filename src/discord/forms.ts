@@ -2,6 +2,8 @@
 // picks, remix), and the form that confirms a task waiting in status MODAL.
 // Bad input is answered privately and costs nothing: no proxy call is made.
 import type { ModalSubmitInteraction } from "discord.js";
+import type { Job } from "../jobs/job.js";
+import { CONFIRMED_RANK } from "../jobs/tracker.js";
 import { classifyButton } from "../mj/buttons.js";
 import { ProxyError } from "../mj/errors.js";
 import { downloadMedia, imageSize } from "../mj/media.js";
@@ -165,7 +167,12 @@ async function confirmModalTask(
   try {
     const outcome = await ctx.proxy.modal({ taskId: job.taskId, prompt, mode: job.mode });
     const next = { ...withOutcome(job, outcome), prompt, formPrompt: null, updatedAt: Date.now() };
-    const running = next.phase === "needs-form" ? { ...next, phase: "waiting" as const } : next;
+    // Past the form: a late poll that still says MODAL must not bring the form back.
+    const running: Job = {
+      ...next,
+      phase: next.phase === "needs-form" ? "waiting" : next.phase,
+      rank: Math.max(next.rank, CONFIRMED_RANK),
+    };
     await ctx.store.putJob(running);
     await ctx.tracker.follow(running);
     await ctx.presenter.show(running);

@@ -227,6 +227,9 @@ export class Tracker {
   }
 }
 
+/** Rank of a job whose form was sent: above MODAL (0), below SUBMITTED (1). */
+export const CONFIRMED_RANK = 0.5;
+
 export function phaseOf(task: Pick<Task, "status">): JobPhase {
   switch (task.status) {
     case "SUCCESS":
