@@ -118,11 +118,14 @@ async function followSiblings(
   spec: JobSpec,
 ): Promise<void> {
   for (const [n, taskId] of taskIds.entries()) {
+    const prompt = spec.promptsPerTask?.[n + 1] ?? first.prompt;
     const sibling: Job = {
       ...first,
       id: newJobId(),
       taskId,
-      prompt: spec.promptsPerTask?.[n + 1] ?? first.prompt,
+      prompt,
+      // Retrying one of them imagines its own prompt, not all four again.
+      request: { type: "imagine", prompt, base64Array: [] },
       message: { ...first.message, interactionToken: null, messageId: null },
     };
     await ctx.store.putJob(sibling);
