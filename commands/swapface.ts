@@ -3,7 +3,7 @@ import { SlashCommandBuilder } from "discord.js";
 import type { Command } from "../src/discord/command.js";
 import { launchJob } from "../src/discord/flow.js";
 import { readCommandImages } from "../src/discord/inputs.js";
-import { publicReply } from "./options.js";
+import { chosenMode, publicReply } from "./options.js";
 
 export const swapface: Command = {
   definition: new SlashCommandBuilder()
@@ -35,7 +35,7 @@ export const swapface: Command = {
     await launchJob(interaction, ctx, {
       kind: "swapface",
       prompt: "Face swap",
-      mode: ctx.config.mjMode,
+      mode: await chosenMode(interaction, ctx),
       origin: null,
       parentTaskId: null,
       request: { type: "swapface", sourceBase64, targetBase64 },

@@ -60,8 +60,10 @@ export function checkImageUrl(
   optionName: string,
 ): { ok: true; url: string } | { ok: false; message: string } {
   try {
-    const url = new URL(text.trim());
-    if (url.protocol === "http:" || url.protocol === "https:") return { ok: true, url: url.href };
+    // Checked by parsing, passed on exactly as typed (signed links must stay intact).
+    const typed = text.trim();
+    const url = new URL(typed);
+    if (url.protocol === "http:" || url.protocol === "https:") return { ok: true, url: typed };
   } catch {
     // falls through to the message
   }
