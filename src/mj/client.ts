@@ -268,6 +268,10 @@ export class MjClient {
   async imageSeed(id: string): Promise<string> {
     const path = `/mj/task/${encodeURIComponent(id)}/image-seed`;
     const answer = await this.send("GET", path, undefined, this.opts.seedTimeoutMs, "read");
+    // A non-2xx answer without an envelope (e.g. a 502 page) is an HTTP error, not gibberish.
+    if ((answer.status < 200 || answer.status >= 300) && !safeJson(answer.text)) {
+      throw new ProxyError({ kind: "http", httpStatus: answer.status });
+    }
     return parseSeedEnvelope(
       answer.text.trim() === "" ? null : parseJson(answer.text),
       answer.status,
