@@ -89,8 +89,26 @@ function resultText(result: NonNullable<Job["result"]>): string {
       .join("\n");
   }
   if (result.action === "SHORTEN") {
-    const analysis = result.description.includes("##") ? result.description : text;
-    return defuseMentions(analysis.trim()).slice(0, 1500);
+    const analysis = (result.description.includes("##") ? result.description : text).trim();
+    // The picks come first: the token analysis (the whole prompt again) gives way to them.
+    const at = analysis.search(/^.*Shortened prompts/im);
+    if (at < 0) return defuseMentions(analysis).slice(0, 1500);
+    const picks = analysis
+      .slice(at)
+      .split(/\r?\n/)
+      .map((l) => l.trim())
+      .filter((l) => l !== "");
+    let cap = 1300;
+    while (cap > 100 && picks.reduce((n, l) => n + Math.min(l.length, cap) + 1, 0) > 1300)
+      cap -= 20;
+    const shown = picks.map((l) => (l.length > cap ? `${l.slice(0, cap - 1)}…` : l)).join("\n");
+    const tokens = analysis.slice(0, at).trim();
+    const room = 1500 - shown.length - 1;
+    const head =
+      tokens.length > room
+        ? `${tokens.slice(0, Math.max(0, room - 1)).replace(/\s+\S*$/, "")}…`
+        : tokens;
+    return defuseMentions([head, shown].filter(Boolean).join("\n"));
   }
   return "";
 }
