@@ -27,6 +27,8 @@ export interface JobSpec {
   origin: string | null;
   parentTaskId: string | null;
   request: SubmitRequest;
+  /** The prompt the pressed result was made with (shown if the proxy skips the form). */
+  parentPrompt?: string;
   /** When one submit starts several tasks ("Imagine all"), the prompt shown for each. */
   promptsPerTask?: string[];
 }
@@ -80,6 +82,13 @@ export async function launchJob(
       state: `mjcord:${id}`,
     });
     job = { ...withOutcome(job, outcome), prompt: spec.promptsPerTask?.[0] ?? spec.prompt };
+    if (outcome.formSkipped) {
+      job = {
+        ...job,
+        prompt: spec.parentPrompt ?? job.prompt,
+        note: "Your edited prompt was not used: the proxy's Midjourney account has Remix off.",
+      };
+    }
     await ctx.store.putJob(job);
     await ctx.tracker.follow(job);
     ctx.log.info(

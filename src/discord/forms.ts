@@ -83,6 +83,7 @@ async function submitButtonForm(
     mode: job?.mode ?? prefs.mode ?? ctx.config.mjMode,
     origin: info.label,
     parentTaskId: taskId,
+    ...(job ? { parentPrompt: job.prompt } : {}),
     request: {
       type: "form",
       taskId,

@@ -122,6 +122,7 @@ export function renderJob(job: Job, media?: ResultMedia): MessageView {
   const lines: string[] = [];
   const state = stateText(job);
   if (state) lines.push(state);
+  if (job.note) lines.push(`ℹ️ ${job.note}`);
   const embeds: APIEmbed[] = [];
   let components: Row[] = [];
   const files: MessageFile[] = [];

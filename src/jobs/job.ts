@@ -80,6 +80,8 @@ export interface Job {
   failure: string | null;
   /** The prompt to prefill when the proxy waits for a form (status MODAL). */
   formPrompt: string | null;
+  /** Something the member should know about how the job ran. */
+  note?: string;
   /** How to submit it again (Retry); dropped once the job succeeded. */
   request: SubmitRequest | null;
   message: JobMessage;

@@ -37,6 +37,9 @@ export type SubmitRequest =
   /** Confirm a task the proxy already holds in status MODAL. */
   | { type: "modal"; taskId: string; prompt: string; maskBase64?: string };
 
+/** A proxy's answer; `formSkipped` when a form's action ran at once, without the form's prompt. */
+export type Submitted = SubmitOutcome & { formSkipped?: true };
+
 export interface SubmitContext {
   mode: MjMode;
   /** Echoed on the task; names the job. */
@@ -52,7 +55,7 @@ export async function submitRequest(
   proxy: MjClient,
   request: SubmitRequest,
   context: SubmitContext,
-): Promise<SubmitOutcome> {
+): Promise<Submitted> {
   const common = { mode: context.mode, state: context.state };
   switch (request.type) {
     case "imagine":
@@ -101,7 +104,7 @@ async function submitForm(
   proxy: MjClient,
   request: Extract<SubmitRequest, { type: "form" }>,
   context: SubmitContext,
-): Promise<SubmitOutcome> {
+): Promise<Submitted> {
   const common = { mode: context.mode, state: context.state };
   let outcome: SubmitOutcome;
   try {
@@ -112,7 +115,8 @@ async function submitForm(
     }
     throw error;
   }
-  if (outcome.kind !== "modal") return outcome;
+  // Remix off on the proxy's account: the action ran with the parent's prompt.
+  if (outcome.kind !== "modal") return { ...outcome, formSkipped: true };
   return proxy.modal({
     mode: context.mode,
     taskId: outcome.taskId,

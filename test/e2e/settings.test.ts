@@ -229,11 +229,23 @@ describe("/settings: remix", () => {
     expect(world.fake.violations).toEqual([]);
   });
 
-  // Found while writing the test above: the proxy ran the parent's prompt ("a red fox"), but
-  // the result's headline shows the member's edit ("a red fox at night") and nobody is told
-  // the edit was dropped. Sending `enableRemix: true` is refused (code 4) by a remix-off
-  // account, so the fix is a choice: say so on the result, or show the prompt the task ran.
-  it.todo("Remix on but the account answers 1: the member learns their edited prompt was not used");
+  it("Remix on but the account answers 1: the member learns their edited prompt was not used", async () => {
+    world = await startWorld({ sim: { remix: false } });
+    const { grid } = await imagineGrid(world, "a red fox");
+    const { panel } = await openSettings(world);
+    await choose(world, panel, "Remix on");
+    const opener = await press(world, grid, "V2");
+    await opener.firstResponse();
+    const submit = await world.fake.submitModal(opener, {
+      fields: { prompt: "a red fox at night" },
+    });
+    const result = await finalResult(world, submit);
+    // The headline shows the prompt the proxy really ran, and says why.
+    expect(result.content).toContain("**a red fox**");
+    expect(result.content).not.toContain("at night");
+    expect(result.content).toMatch(/edited prompt was not used.*Remix off/);
+    expect(world.fake.violations).toEqual([]);
+  });
 
   it("Remix on also opens the form for 🔄 reroll, and for pan and Vary (Subtle) on an upscale; U1 never does", async () => {
     world = await startWorld({ sim: { remix: true } });
