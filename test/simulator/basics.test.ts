@@ -93,38 +93,44 @@ describe("the curl acceptance path", () => {
   });
 
   it("keeps nulls and the fixture field names while running", async () => {
-    const submit = await post(sim, "/mj/submit/imagine", { prompt: "a quiet harbour" });
-    const first = await fetchTask(sim, submit.json.result);
-    expect(Object.keys(first).slice(0, 18)).toEqual([
-      "id",
-      "action",
-      "status",
-      "botType",
-      "prompt",
-      "promptEn",
-      "description",
-      "state",
-      "submitTime",
-      "startTime",
-      "finishTime",
-      "progress",
-      "imageUrl",
-      "imageUrls",
-      "videoUrls",
-      "failReason",
-      "buttons",
-      "properties",
-    ]);
-    expect(first.status).toBe("NOT_START");
-    expect(first.progress).toBeNull();
-    expect(first.startTime).toBeNull();
-    expect(first.state).toBe("");
+    // Slow steps, so that the first fetch surely sees NOT_START even on a loaded machine.
+    const slow = await start({ stepMs: 400 });
+    try {
+      const submit = await post(slow, "/mj/submit/imagine", { prompt: "a quiet harbour" });
+      const first = await fetchTask(slow, submit.json.result);
+      expect(Object.keys(first).slice(0, 18)).toEqual([
+        "id",
+        "action",
+        "status",
+        "botType",
+        "prompt",
+        "promptEn",
+        "description",
+        "state",
+        "submitTime",
+        "startTime",
+        "finishTime",
+        "progress",
+        "imageUrl",
+        "imageUrls",
+        "videoUrls",
+        "failReason",
+        "buttons",
+        "properties",
+      ]);
+      expect(first.status).toBe("NOT_START");
+      expect(first.progress).toBeNull();
+      expect(first.startTime).toBeNull();
+      expect(first.state).toBe("");
 
-    const running = await waitFor(sim, submit.json.result, "IN_PROGRESS");
-    expect(running.progress).toMatch(/^(15|31|46|62|78|93)%$/);
-    expect(running.imageUrl).toContain("/sim/");
-    expect(running.buttons).toEqual([]);
-    await waitFor(sim, submit.json.result, "SUCCESS");
+      const running = await waitFor(slow, submit.json.result, "IN_PROGRESS");
+      expect(running.progress).toMatch(/^(15|31|46|62|78|93)%$/);
+      expect(running.imageUrl).toContain("/sim/");
+      expect(running.buttons).toEqual([]);
+      await waitFor(slow, submit.json.result, "SUCCESS");
+    } finally {
+      await slow.close();
+    }
   });
 
   it("serves a different, smaller preview per progress step", async () => {

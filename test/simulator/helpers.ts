@@ -54,7 +54,7 @@ export async function waitFor(
   sim: Simulator,
   id: string,
   statuses: string | string[] = ["SUCCESS", "FAILURE"],
-  timeoutMs = 4000,
+  timeoutMs = 15_000,
 ): Promise<Json> {
   const wanted = Array.isArray(statuses) ? statuses : [statuses];
   const deadline = Date.now() + timeoutMs;
