@@ -134,20 +134,26 @@ describe("the curl acceptance path", () => {
   });
 
   it("serves a different, smaller preview per progress step", async () => {
-    const submit = await post(sim, "/mj/submit/imagine", { prompt: "preview check" });
-    const seen = new Map<string, string>();
-    const deadline = Date.now() + 3000;
-    while (Date.now() < deadline) {
-      const t = await fetchTask(sim, submit.json.result);
-      if (t.status === "IN_PROGRESS") seen.set(t.progress, t.imageUrl);
-      if (t.status === "SUCCESS") break;
-      await new Promise((r) => setTimeout(r, 2));
+    // Slow steps: the states in between must be observable on a loaded machine.
+    const slow = await start({ stepMs: 150 });
+    try {
+      const submit = await post(slow, "/mj/submit/imagine", { prompt: "preview check" });
+      const seen = new Map<string, string>();
+      const deadline = Date.now() + 15_000;
+      while (Date.now() < deadline) {
+        const t = await fetchTask(slow, submit.json.result);
+        if (t.status === "IN_PROGRESS") seen.set(t.progress, t.imageUrl);
+        if (t.status === "SUCCESS") break;
+        await new Promise((r) => setTimeout(r, 2));
+      }
+      expect(seen.size).toBeGreaterThanOrEqual(2);
+      const bodies = await Promise.all([...seen.values()].map((u) => download(u)));
+      const hex = new Set(bodies.map((b) => b.bytes.toString("hex")));
+      expect(hex.size).toBe(bodies.length);
+      expect(decodePng(bodies[0]?.bytes as Buffer).width).toBeLessThan(64);
+    } finally {
+      await slow.close();
     }
-    expect(seen.size).toBeGreaterThanOrEqual(2);
-    const bodies = await Promise.all([...seen.values()].map((u) => download(u)));
-    const hex = new Set(bodies.map((b) => b.bytes.toString("hex")));
-    expect(hex.size).toBe(bodies.length);
-    expect(decodePng(bodies[0]?.bytes as Buffer).width).toBeLessThan(64);
   });
 
   it("gives different prompts different grids", async () => {

@@ -61,16 +61,22 @@ describe("submit-time trigger words", () => {
   });
 
   it("sim:queued answers 22 and the task waits in NOT_START before running", async () => {
-    const answer = await post(sim, "/mj/submit/imagine", { prompt: "later sim:queued" });
-    expect(answer.json).toEqual({
-      code: 22,
-      description: "排队中，前面还有2个任务",
-      result: expect.stringMatching(/^\d{16}$/),
-      properties: expect.objectContaining({ numberOfQueues: 2 }),
-    });
-    await new Promise((r) => setTimeout(r, 25));
-    expect((await fetchTask(sim, answer.json.result)).status).toBe("NOT_START");
-    expect((await waitFor(sim, answer.json.result)).status).toBe("SUCCESS");
+    // Slow steps: the states in between must be observable on a loaded machine.
+    const slow = await start({ stepMs: 150 });
+    try {
+      const answer = await post(slow, "/mj/submit/imagine", { prompt: "later sim:queued" });
+      expect(answer.json).toEqual({
+        code: 22,
+        description: "排队中，前面还有2个任务",
+        result: expect.stringMatching(/^\d{16}$/),
+        properties: expect.objectContaining({ numberOfQueues: 2 }),
+      });
+      await new Promise((r) => setTimeout(r, 25));
+      expect((await fetchTask(slow, answer.json.result)).status).toBe("NOT_START");
+      expect((await waitFor(slow, answer.json.result)).status).toBe("SUCCESS");
+    } finally {
+      await slow.close();
+    }
   });
 
   it("applies to shorten, video, edits and modal prompts too", async () => {
