@@ -49,6 +49,10 @@ async function submitButtonForm(
     );
     return;
   }
+  if (job && job.userId !== interaction.user.id) {
+    await tellPrivately(interaction, `Only <@${job.userId}> can use the buttons on this result.`);
+    return;
+  }
   const info = classifyButton(button);
   const kind = formKindOf(info);
   const prompt = promptOf(interaction);

@@ -70,6 +70,9 @@ async function pressProxyButton(
 ): Promise<void> {
   const owned = await buttonsOf(ctx, taskId);
   const button = owned?.buttons[index];
+  // Without a record of the job, the message still says whose command made it.
+  if (owned && !owned.ownerId)
+    owned.ownerId = interaction.message.interactionMetadata?.user.id ?? null;
   if (!owned || !button) {
     await tellPrivately(
       interaction,
