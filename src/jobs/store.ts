@@ -31,9 +31,13 @@ export class JobStore {
       const path = url.slice("sqlite://".length);
       const file = isAbsolute(path) ? path : resolve(path);
       mkdirSync(dirname(file), { recursive: true });
-      return new JobStore(
-        new Keyv({ store: new KeyvSqlite(`sqlite://${file}`), namespace: "mjcord" }),
-      );
+      const sqlite = new KeyvSqlite({ uri: `sqlite://${file}`, busyTimeout: 5_000 });
+      // Write-ahead logging: a progress write costs far less, and a killed process still
+      // loses nothing it had committed. Issued first, before any job is read or written.
+      void sqlite
+        .query("PRAGMA journal_mode=WAL")
+        .then(() => sqlite.query("PRAGMA synchronous=NORMAL"));
+      return new JobStore(new Keyv({ store: sqlite, namespace: "mjcord" }));
     }
     throw new Error(
       `DATABASE_URL: unsupported store "${url.split(":")[0]}"; use sqlite:// or memory://`,

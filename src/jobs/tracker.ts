@@ -71,15 +71,12 @@ export class Tracker {
 
   /** Applies a task state from any source (a poll, a submit answer, a notify hook). */
   async apply(seen: Job, task: Task): Promise<void> {
-    // Compare with the stored job, not the caller's copy, which may be out of date.
+    // Most polls change nothing: decide on the caller's copy first, then compare again with
+    // the stored job, since the copy may be out of date.
+    if (!changes(seen, task)) return;
     const job = (await this.options.store.getJob(seen.id)) ?? seen;
+    if (!changes(job, task)) return;
     const rank = taskRank(task);
-    const changed =
-      rank > job.rank ||
-      (rank === job.rank &&
-        (task.imageUrl !== job.previewUrl || phaseOf(task) !== job.phase) &&
-        !isTerminal(task.status));
-    if (!changed || job.result !== null) return;
     const phase = phaseOf(task);
     const next: Job = {
       ...job,
@@ -225,6 +222,16 @@ export class Tracker {
   async settled(): Promise<void> {
     while (this.pending.size > 0) await Promise.all([...this.pending]);
   }
+}
+
+/** Whether a task state is news for the job: newer, or the same rank with a new look. */
+function changes(job: Job, task: Task): boolean {
+  if (job.result !== null) return false;
+  const rank = taskRank(task);
+  if (rank !== job.rank) return rank > job.rank;
+  return (
+    !isTerminal(task.status) && (task.imageUrl !== job.previewUrl || phaseOf(task) !== job.phase)
+  );
 }
 
 /** Rank of a job whose form was sent: above MODAL (0), below SUBMITTED (1). */

@@ -1,4 +1,5 @@
 /** Tasks in memory and their lifecycle (§7), driven by timers of `stepMs`. */
+import { setMaxListeners } from "node:events";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { MediaStore } from "./media.js";
 import { Notifier, notifyOrder } from "./notify.js";
@@ -19,7 +20,10 @@ export class TaskStore {
   constructor(
     private readonly config: () => SimConfig,
     private readonly media: MediaStore,
-  ) {}
+  ) {
+    // Every waiting task listens for the close: thousands of them are normal here.
+    setMaxListeners(0, this.closing.signal);
+  }
 
   add(task: SimTask): SimTask {
     this.tasks.set(task.wire.id, task);
