@@ -4,6 +4,7 @@ import { bench, describe } from "vitest";
 import { renderJob } from "../src/discord/render.js";
 import { type Job, resultOf } from "../src/jobs/job.js";
 import { parseTask } from "../src/mj/task.js";
+import { testJob } from "../test/support/jobs.js";
 
 const HASH = "3f7c2a91-5b8e-4d2c-9a61-0e4b7d12c8af";
 const PROMPT = "a red fox in a snowy forest, golden hour --ar 1:1 --v 7";
@@ -35,39 +36,7 @@ const GRID_TASK = parseTask({
 if (!GRID_TASK) throw new Error("the grid task does not parse");
 
 function makeJob(overrides: Partial<Job>): Job {
-  return {
-    id: "m1abc2def3gh",
-    kind: "imagine",
-    taskId: "1754300112345678",
-    userId: "1302244873065467906",
-    prompt: PROMPT,
-    mode: "fast",
-    origin: null,
-    parentTaskId: null,
-    phase: "waiting",
-    queueAhead: null,
-    progress: null,
-    rank: 0,
-    previewUrl: null,
-    result: null,
-    failure: null,
-    formPrompt: null,
-    request: { type: "imagine", prompt: PROMPT, base64Array: [] },
-    message: {
-      channelId: "1372845222307958867",
-      guildId: "1372845222307958000",
-      applicationId: "1190000000000000001",
-      interactionToken: "token",
-      tokenIssuedAt: 0,
-      messageId: null,
-      attachmentSizeLimit: 10 * 1024 * 1024,
-    },
-    createdAt: 0,
-    updatedAt: 0,
-    deadlineAt: 30 * 60_000,
-    delivered: false,
-    ...overrides,
-  };
+  return testJob(overrides);
 }
 
 const RUNNING = makeJob({

@@ -12,6 +12,7 @@ import { JobStore } from "../src/jobs/store.js";
 import { Tracker } from "../src/jobs/tracker.js";
 import { MjClient } from "../src/mj/client.js";
 import { type Simulator, startSimulator } from "../src/simulator/index.js";
+import { testJob } from "../test/support/jobs.js";
 
 const SIZES = [10, 100, 1000];
 const KEY = "bench-key";
@@ -21,38 +22,7 @@ const SUBMIT_CONCURRENCY = 50;
 
 function makeJob(id: string, taskId: string): Job {
   const now = Date.now();
-  return {
-    id,
-    kind: "imagine",
-    taskId,
-    userId: "1302244873065467906",
-    prompt: "a red fox in a snowy forest",
-    mode: "fast",
-    origin: null,
-    parentTaskId: null,
-    phase: "waiting",
-    queueAhead: null,
-    progress: null,
-    rank: 0,
-    previewUrl: null,
-    result: null,
-    failure: null,
-    formPrompt: null,
-    request: { type: "imagine", prompt: "a red fox in a snowy forest", base64Array: [] },
-    message: {
-      channelId: "1372845222307958867",
-      guildId: "1372845222307958000",
-      applicationId: "1190000000000000001",
-      interactionToken: "token",
-      tokenIssuedAt: now,
-      messageId: null,
-      attachmentSizeLimit: 10 * 1024 * 1024,
-    },
-    createdAt: now,
-    updatedAt: now,
-    deadlineAt: now + HOUR,
-    delivered: false,
-  };
+  return testJob({ id, taskId, createdAt: now, updatedAt: now, deadlineAt: now + HOUR });
 }
 
 interface World {

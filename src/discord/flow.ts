@@ -8,7 +8,7 @@ import type {
   RepliableInteraction,
 } from "discord.js";
 import type { MjMode } from "../config.js";
-import { type Job, type JobKind, newJobId } from "../jobs/job.js";
+import { type Job, type JobKind, newJob, newJobId } from "../jobs/job.js";
 import { type SubmitRequest, submitRequest } from "../jobs/submit.js";
 import { ProxyError } from "../mj/errors.js";
 import type { SubmitOutcome } from "../mj/task.js";
@@ -42,25 +42,13 @@ export async function launchJob(
   spec: JobSpec,
 ): Promise<Job> {
   const messageId = await acknowledge(interaction);
-  const now = Date.now();
-  const id = newJobId(now);
-  let job: Job = {
-    id,
+  let job: Job = newJob({
     kind: spec.kind,
-    taskId: "",
     userId: interaction.user.id,
     prompt: spec.prompt,
     mode: spec.mode,
     origin: spec.origin,
     parentTaskId: spec.parentTaskId,
-    phase: "waiting",
-    queueAhead: null,
-    progress: null,
-    rank: 0,
-    previewUrl: null,
-    result: null,
-    failure: null,
-    formPrompt: null,
     request: spec.request,
     message: {
       channelId: interaction.channelId ?? "",
@@ -71,11 +59,9 @@ export async function launchJob(
       messageId,
       attachmentSizeLimit: interaction.attachmentSizeLimit || DEFAULT_ATTACHMENT_LIMIT,
     },
-    createdAt: now,
-    updatedAt: now,
-    deadlineAt: now + ctx.jobDeadlineMs,
-    delivered: false,
-  };
+    deadlineMs: ctx.jobDeadlineMs,
+  });
+  const id = job.id;
   try {
     const outcome = await submitRequest(ctx.proxy, spec.request, {
       mode: spec.mode,

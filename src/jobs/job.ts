@@ -110,6 +110,51 @@ export function resultOf(task: Task): JobResult {
   };
 }
 
+/** What a new job is made of; its state starts empty ("waiting"). */
+export interface NewJob {
+  kind: JobKind;
+  userId: string;
+  prompt: string;
+  mode: MjMode;
+  origin: string | null;
+  parentTaskId: string | null;
+  request: SubmitRequest | null;
+  message: JobMessage;
+  /** How long it may take before it is closed with a message. */
+  deadlineMs: number;
+  id?: string;
+  taskId?: string;
+  now?: number;
+}
+
+export function newJob(init: NewJob): Job {
+  const now = init.now ?? Date.now();
+  return {
+    id: init.id ?? newJobId(now),
+    kind: init.kind,
+    taskId: init.taskId ?? "",
+    userId: init.userId,
+    prompt: init.prompt,
+    mode: init.mode,
+    origin: init.origin,
+    parentTaskId: init.parentTaskId,
+    phase: "waiting",
+    queueAhead: null,
+    progress: null,
+    rank: 0,
+    previewUrl: null,
+    result: null,
+    failure: null,
+    formPrompt: null,
+    request: init.request,
+    message: init.message,
+    createdAt: now,
+    updatedAt: now,
+    deadlineAt: now + init.deadlineMs,
+    delivered: false,
+  };
+}
+
 /** A short, unique, sortable id for jobs. */
 export function newJobId(now = Date.now()): string {
   return (

@@ -12,6 +12,7 @@ import {
 import { type Job, resultOf } from "../../src/jobs/job.js";
 import { parseTask, type Task } from "../../src/mj/task.js";
 import { validateBody } from "../fakes/schema.js";
+import { testJob } from "../support/jobs.js";
 
 const FIXTURES = new URL("../../../shared/spec/fixtures/", import.meta.url);
 function fixtureTask(name: string): Task {
@@ -23,39 +24,7 @@ function fixtureTask(name: string): Task {
 const USER = "1302244873065467906";
 
 function makeJob(overrides: Partial<Job> = {}): Job {
-  return {
-    id: "m1abc2def3gh",
-    kind: "imagine",
-    taskId: "1754300112345678",
-    userId: USER,
-    prompt: "a red fox in a snowy forest",
-    mode: "fast",
-    origin: null,
-    parentTaskId: null,
-    phase: "waiting",
-    queueAhead: null,
-    progress: null,
-    rank: 0,
-    previewUrl: null,
-    result: null,
-    failure: null,
-    formPrompt: null,
-    request: { type: "imagine", prompt: "a red fox in a snowy forest", base64Array: [] },
-    message: {
-      channelId: "1372845222307958867",
-      guildId: "1372845222307958000",
-      applicationId: "1190000000000000001",
-      interactionToken: "token",
-      tokenIssuedAt: 0,
-      messageId: null,
-      attachmentSizeLimit: 10 * 1024 * 1024,
-    },
-    createdAt: 0,
-    updatedAt: 0,
-    deadlineAt: 30 * 60_000,
-    delivered: false,
-    ...overrides,
-  };
+  return testJob({ userId: USER, ...overrides });
 }
 
 const buttonsOf = (view: MessageView) => view.components.flatMap((r) => r.components);

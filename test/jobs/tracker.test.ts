@@ -4,6 +4,7 @@ import type { Job } from "../../src/jobs/job.js";
 import { JobStore } from "../../src/jobs/store.js";
 import { type TaskSource, Tracker, type TrackerOptions } from "../../src/jobs/tracker.js";
 import { parseTask, type Task, type TaskStatus } from "../../src/mj/task.js";
+import { testJob } from "../support/jobs.js";
 
 const FIXTURES = new URL("../../../shared/spec/fixtures/", import.meta.url);
 function fixtureTask(name: string, id: string): Task {
@@ -47,39 +48,7 @@ const running = (id: string, progress: number, imageUrl: string | null = null) =
   makeTask(id, "IN_PROGRESS", { progress, imageUrl });
 
 function makeJob(id: string, taskId: string, overrides: Partial<Job> = {}): Job {
-  return {
-    id,
-    kind: "imagine",
-    taskId,
-    userId: "1302244873065467906",
-    prompt: "a red fox",
-    mode: "fast",
-    origin: null,
-    parentTaskId: null,
-    phase: "waiting",
-    queueAhead: null,
-    progress: null,
-    rank: 0,
-    previewUrl: null,
-    result: null,
-    failure: null,
-    formPrompt: null,
-    request: { type: "imagine", prompt: "a red fox", base64Array: [] },
-    message: {
-      channelId: "1372845222307958867",
-      guildId: null,
-      applicationId: "1190000000000000001",
-      interactionToken: "token",
-      tokenIssuedAt: 0,
-      messageId: null,
-      attachmentSizeLimit: 10 * 1024 * 1024,
-    },
-    createdAt: 0,
-    updatedAt: 0,
-    deadlineAt: 30 * MINUTE,
-    delivered: false,
-    ...overrides,
-  };
+  return testJob({ id, taskId, prompt: "a red fox", ...overrides });
 }
 
 /** The proxy, as the tracker sees it: tasks by id, and which ones the list leaves out. */
