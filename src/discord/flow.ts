@@ -90,7 +90,16 @@ export async function launchJob(
         : "Something went wrong while starting this job.";
     if (!(error instanceof ProxyError)) ctx.log.error({ err: error, jobId: id }, "submit crashed");
     else ctx.log.warn({ err: error, jobId: id }, "proxy refused the job");
-    job = { ...job, phase: "failed", failure, rank: 4, delivered: true };
+    // Retry is offered only where asking again could go differently.
+    const retryable = !(error instanceof ProxyError) || error.worthRetrying;
+    job = {
+      ...job,
+      phase: "failed",
+      failure,
+      rank: 4,
+      delivered: true,
+      request: retryable ? job.request : null,
+    };
     await ctx.store.putJob(job);
   }
   await ctx.presenter.show(job).catch((error: unknown) => {

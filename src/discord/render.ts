@@ -130,7 +130,7 @@ export function renderJob(job: Job, media?: ResultMedia): MessageView {
   if (job.phase === "running" && job.previewUrl) {
     embeds.push({ image: { url: job.previewUrl } });
   }
-  if (job.phase === "failed") {
+  if (job.phase === "failed" && job.request) {
     components = rows([
       button(encodeKey({ type: "retry", jobId: job.id }), "Retry", "🔄", ButtonStyle.Primary),
     ]);

@@ -53,6 +53,15 @@ export class ProxyError extends Error {
     this.userMessage = userMessageFor(init);
   }
 
+  /**
+   * Whether asking again could go differently: not for refused input (code 4) or a banned
+   * prompt (24), and not when the first request may have started a job (no double charge).
+   */
+  get worthRetrying(): boolean {
+    if (this.mayHaveSubmitted) return false;
+    return !(this.kind === "rejected" && (this.code === 4 || this.code === 24));
+  }
+
   /** The task (or button's parent) is unknown to the proxy (code 3 / HTTP 404). */
   get isNotFound(): boolean {
     return this.code === 3 || this.httpStatus === 404;

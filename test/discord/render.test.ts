@@ -133,6 +133,12 @@ describe("renderJob by phase", () => {
     expect(buttonsOf(view)).toHaveLength(10); // the grid's nine and 🌱 Seed
   });
 
+  it("failed with nothing worth retrying: the words, and no Retry button", () => {
+    const view = renderJob(makeJob({ phase: "failed", failure: "Banned.", request: null }));
+    expect(view.content).toContain("❌ Banned.");
+    expect(view.components).toEqual([]);
+  });
+
   it("failed: the failure in words and a Retry button for the job", () => {
     const job = makeJob({
       phase: "failed",

@@ -80,3 +80,28 @@ describe("when things go wrong", () => {
     await finalResult(world, again);
   });
 });
+
+describe("Retry is offered only where asking again could go differently", () => {
+  it("a banned prompt (24) and refused input (4) get no Retry button", async () => {
+    world = await startWorld();
+    for (const trigger of ["sim:banned", "sim:invalid"]) {
+      const cmd = await world.fake.runCommand(
+        "imagine",
+        { prompt: `a fox ${trigger}` },
+        { user: "alice" },
+      );
+      const shown = await messageSaying(world, cmd, /❌/);
+      expect(buttonsByLabel(world, shown.id).has("Retry")).toBe(false);
+    }
+  });
+
+  it("a submit that may have reached the proxy says the job may still run, and offers no Retry", async () => {
+    world = await startWorld();
+    world.sim.injectFault({ match: "/submit/imagine", drop: true, afterHandling: true, times: 1 });
+    const cmd = await world.fake.runCommand("imagine", { prompt: "a red fox" }, { user: "alice" });
+    const shown = await messageSaying(world, cmd, /❌/);
+    expect(shown.content).toMatch(/may still run/);
+    expect(buttonsByLabel(world, shown.id).has("Retry")).toBe(false);
+    expect(proxyCalls(world, "/submit/imagine")).toHaveLength(1);
+  });
+});
