@@ -1,6 +1,7 @@
 import { PNG } from "pngjs";
 import { afterEach, describe, expect, it } from "vitest";
 import { finalResult, GRID_BUTTONS, messageSaying, proxyCalls } from "./helpers.js";
+import { dataUri, JPEG, png } from "./pictures.js";
 import { buttonsByLabel, startWorld, type World } from "./world.js";
 
 let world: World;
@@ -8,18 +9,6 @@ afterEach(async () => {
   await world?.close();
 });
 
-/** A real PNG of one colour. */
-function png(r: number, g: number, b: number, width = 6, height = 4): Buffer {
-  const image = new PNG({ width, height });
-  for (let i = 0; i < width * height; i++) image.data.set([r, g, b, 255], i * 4);
-  return PNG.sync.write(image);
-}
-
-/** Minimal JPEG header bytes: SOI + APP0 "JFIF" (the bot tells types from the bytes). */
-const JPEG = Buffer.from([
-  0xff, 0xd8, 0xff, 0xe0, 0x00, 0x10, 0x4a, 0x46, 0x49, 0x46, 0x00, 0x01, 0x01, 0x00, 0x00, 0x01,
-  0x00, 0x01, 0x00, 0x00, 0xff, 0xd9,
-]);
 /** Minimal WebP container header: RIFF....WEBPVP8L. */
 const WEBP = Buffer.concat([
   Buffer.from("RIFF"),
@@ -34,12 +23,10 @@ const GIF = Buffer.concat([
   Buffer.from([0x01, 0x00, 0x01, 0x00, 0x00, 0x00, 0x00, 0x3b]),
 ]);
 
-const dataUri = (mime: string, bytes: Buffer) => `data:${mime};base64,${bytes.toString("base64")}`;
-
 describe("/blend", () => {
   it("two images: the exact body at /submit/blend, then a finished grid for the member", async () => {
     world = await startWorld();
-    const first = png(200, 40, 40);
+    const first = png(6, 4, [200, 40, 40]);
     const cmd = await world.fake.runCommand(
       "blend",
       {},
@@ -59,7 +46,7 @@ describe("/blend", () => {
     expect(calls).toHaveLength(1);
     expect(calls[0]?.path).toBe("/fast/mj/submit/blend");
     expect(calls[0]?.body).toEqual({
-      base64Array: [dataUri("image/png", first), dataUri("image/jpeg", JPEG)],
+      base64Array: [dataUri(first), dataUri(JPEG, "image/jpeg")],
       state: expect.stringMatching(/^mjcord:/),
     });
     expect(grid.ephemeral).toBe(false);
@@ -77,7 +64,7 @@ describe("/blend", () => {
 
   it("three images, landscape, relax: data URIs in order, LANDSCAPE, under /relax", async () => {
     world = await startWorld();
-    const first = png(40, 160, 70);
+    const first = png(6, 4, [40, 160, 70]);
     const cmd = await world.fake.runCommand(
       "blend",
       { dimensions: "landscape", mode: "relax" },
@@ -96,11 +83,7 @@ describe("/blend", () => {
     expect(calls).toHaveLength(1);
     expect(calls[0]?.path).toBe("/relax/mj/submit/blend");
     expect(calls[0]?.body).toEqual({
-      base64Array: [
-        dataUri("image/webp", WEBP),
-        dataUri("image/png", first),
-        dataUri("image/gif", GIF),
-      ],
+      base64Array: [dataUri(WEBP, "image/webp"), dataUri(first), dataUri(GIF, "image/gif")],
       dimensions: "LANDSCAPE",
       state: expect.stringMatching(/^mjcord:/),
     });
@@ -121,7 +104,7 @@ describe("/blend", () => {
       {
         user: "alice",
         attachments: {
-          image1: { filename: "one.png", bytes: png(1, 2, 3), contentType: "image/png" },
+          image1: { filename: "one.png", bytes: png(6, 4, [1, 2, 3]), contentType: "image/png" },
           image2: {
             filename: "notes.png",
             bytes: Buffer.from("these are my notes, not a picture"),
@@ -150,7 +133,7 @@ describe("/blend", () => {
       {
         user: "alice",
         attachments: {
-          image1: { filename: "one.png", bytes: png(1, 2, 3), contentType: "image/png" },
+          image1: { filename: "one.png", bytes: png(6, 4, [1, 2, 3]), contentType: "image/png" },
           image2: {
             filename: "two.png",
             bytes: Buffer.from("plain text"),
@@ -171,7 +154,7 @@ describe("/blend", () => {
   it("an image larger than MAX_IMAGE_MB is refused privately, and nothing reaches the proxy", async () => {
     world = await startWorld();
     expect(world.config.maxImageMb).toBe(10);
-    const big = Buffer.concat([png(9, 9, 9), Buffer.alloc(10 * 1024 * 1024 + 1)]);
+    const big = Buffer.concat([png(6, 4, [9, 9, 9]), Buffer.alloc(10 * 1024 * 1024 + 1)]);
     const cmd = await world.fake.runCommand(
       "blend",
       {},
@@ -179,7 +162,7 @@ describe("/blend", () => {
         user: "alice",
         attachments: {
           image1: { filename: "big.png", bytes: big, contentType: "image/png" },
-          image2: { filename: "two.png", bytes: png(1, 2, 3), contentType: "image/png" },
+          image2: { filename: "two.png", bytes: png(6, 4, [1, 2, 3]), contentType: "image/png" },
         },
       },
     );
@@ -203,8 +186,8 @@ describe("/blend", () => {
       {
         user: "alice",
         attachments: {
-          image1: { filename: "one.png", bytes: png(1, 2, 3), contentType: "image/png" },
-          image2: { filename: "two.png", bytes: png(4, 5, 6), contentType: "image/png" },
+          image1: { filename: "one.png", bytes: png(6, 4, [1, 2, 3]), contentType: "image/png" },
+          image2: { filename: "two.png", bytes: png(6, 4, [4, 5, 6]), contentType: "image/png" },
         },
       },
     );
@@ -235,8 +218,8 @@ describe("/blend", () => {
       {
         user: "alice",
         attachments: {
-          image1: { filename: "one.png", bytes: png(1, 2, 3), contentType: "image/png" },
-          image2: { filename: "two.png", bytes: png(4, 5, 6), contentType: "image/png" },
+          image1: { filename: "one.png", bytes: png(6, 4, [1, 2, 3]), contentType: "image/png" },
+          image2: { filename: "two.png", bytes: png(6, 4, [4, 5, 6]), contentType: "image/png" },
         },
       },
     );

@@ -1,15 +1,16 @@
-import { PNG } from "pngjs";
 import { afterEach, describe, expect, it } from "vitest";
-import { decodeKey } from "../../src/discord/components.js";
-import type { CallbackRecord, FakeInteraction, FakeMessage } from "../fakes/index.js";
 import {
   finalResult,
   GRID_BUTTONS,
   messageSaying,
+  prefilled,
   press,
   proxyBodies,
   proxyCalls,
+  resultWithButtons,
+  taskOf,
 } from "./helpers.js";
+import { JPEG, png } from "./pictures.js";
 import { buttonsByLabel, startWorld, type World } from "./world.js";
 
 let world: World;
@@ -28,36 +29,6 @@ const DESCRIBE_BUTTONS = [
   "Imagine all",
 ];
 
-function png(r: number, g: number, b: number, width = 6, height = 4): Buffer {
-  const image = new PNG({ width, height });
-  for (let i = 0; i < width * height; i++) image.data.set([r, g, b, 255], i * 4);
-  return PNG.sync.write(image);
-}
-
-/** Minimal JPEG bytes (SOI, APP0 "JFIF", EOI): the bot tells the type from these. */
-const JPEG = Buffer.from([
-  0xff, 0xd8, 0xff, 0xe0, 0x00, 0x10, 0x4a, 0x46, 0x49, 0x46, 0x00, 0x01, 0x01, 0x00, 0x00, 0x01,
-  0x00, 0x01, 0x00, 0x00, 0xff, 0xd9,
-]);
-
-/** Waits until the interaction's message shows proxy buttons (a describe result has no grid). */
-function resultWithButtons(w: World, interaction: FakeInteraction): Promise<FakeMessage> {
-  return w.fake.waitFor(
-    () => {
-      const m = interaction.original();
-      return m && !m.loading && w.fake.buttons(m.id).length > 0 ? m : undefined;
-    },
-    { timeoutMs: 20_000, what: "a result with buttons" },
-  );
-}
-
-/** The proxy task a result message belongs to, from its first proxy button. */
-function taskOf(w: World, message: FakeMessage): string {
-  const key = decodeKey(w.fake.buttons(message.id)[0]?.customId ?? "");
-  if (key?.type !== "proxy") throw new Error("the message has no proxy button");
-  return key.taskId;
-}
-
 /** The four prompts the proxy wrote for a describe task, keycaps removed, in order. */
 function proxyPrompts(w: World, taskId: string): string[] {
   const task = w.sim.task(taskId) as { properties: { finalPrompt: string } };
@@ -69,23 +40,6 @@ function proxyPrompts(w: World, taskId: string): string[] {
   return prompts;
 }
 
-/** The value the modal's prompt input is prefilled with. */
-function prefilled(shown: CallbackRecord): unknown {
-  let found: unknown;
-  const visit = (node: unknown): void => {
-    if (Array.isArray(node)) {
-      for (const child of node) visit(child);
-      return;
-    }
-    if (!node || typeof node !== "object") return;
-    const c = node as Record<string, unknown>;
-    if (c.type === 4 && c.custom_id === "prompt") found = c.value;
-    for (const v of Object.values(c)) visit(v);
-  };
-  visit(shown.body);
-  return found;
-}
-
 /** /describe of a PNG, to its result with the four prompts and their buttons. */
 async function described(w: World) {
   const cmd = await w.fake.runCommand(
@@ -94,7 +48,7 @@ async function described(w: World) {
     {
       user: "alice",
       attachments: {
-        image: { filename: "photo.png", bytes: png(90, 90, 200), contentType: "image/png" },
+        image: { filename: "photo.png", bytes: png(6, 4, [90, 90, 200]), contentType: "image/png" },
       },
     },
   );
@@ -316,7 +270,7 @@ describe("/describe", () => {
       {
         user: "alice",
         attachments: {
-          image: { filename: "photo.png", bytes: png(1, 2, 3), contentType: "image/png" },
+          image: { filename: "photo.png", bytes: png(6, 4, [1, 2, 3]), contentType: "image/png" },
         },
       },
     );

@@ -1,12 +1,20 @@
 // /edit end to end: the exact submit, the four edited pictures with their buttons, refused
 // inputs, and a proxy whose account cannot edit.
-import { createServer } from "node:http";
-import type { AddressInfo } from "node:net";
 import { PNG } from "pngjs";
 import { afterEach, describe, expect, it } from "vitest";
-import type { FakeInteraction, FakeMessage, MemberFile } from "../fakes/index.js";
-import { finalResult, messageSaying, press, proxyBodies, proxyCalls } from "./helpers.js";
-import { buttonsByLabel, startWorld, type World } from "./world.js";
+import type { MemberFile } from "../fakes/index.js";
+import {
+  finalResult,
+  labelsOf,
+  messageSaying,
+  press,
+  proxyBodies,
+  proxyCalls,
+  refusalOf,
+  resultWithFiles,
+} from "./helpers.js";
+import { type PictureHost, pictureHost, png } from "./pictures.js";
+import { startWorld, type World } from "./world.js";
 
 let world: World;
 let host: PictureHost | undefined;
@@ -16,71 +24,15 @@ afterEach(async () => {
   host = undefined;
 });
 
-/** A small PNG of one colour. */
-function png(width: number, height: number, rgb: [number, number, number]): Buffer {
-  const image = new PNG({ width, height });
-  for (let i = 0; i < width * height; i++) {
-    image.data.set([...rgb, 255], i * 4);
-  }
-  return PNG.sync.write(image);
-}
-
-interface PictureHost {
-  url: string;
-  hits: string[];
-  close(): Promise<void>;
-}
-
-/** A member's own picture host: it serves a PNG and records every request. */
-async function pictureHost(): Promise<PictureHost> {
-  const hits: string[] = [];
-  const bytes = png(8, 8, [10, 200, 30]);
-  const server = createServer((req, res) => {
-    hits.push(`${req.method} ${req.url}`);
-    res.writeHead(200, { "content-type": "image/png" }).end(bytes);
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}/pictures/room.png?size=large&v=2`,
-    hits,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
-}
-
 const PICTURE: MemberFile = {
   filename: "room.png",
   bytes: png(16, 12, [90, 90, 220]),
   contentType: "image/png",
 };
 
-/** Waits until the interaction's message shows a finished result with these many files. */
-function resultWithFiles(w: World, interaction: FakeInteraction, files: number) {
-  return w.fake.waitFor(
-    () => {
-      const m = interaction.original();
-      return m && !m.loading && m.attachments.length === files ? m : undefined;
-    },
-    { what: `a result with ${files} files`, timeoutMs: 20_000 },
-  );
-}
+/** Where the member's own picture host serves its picture. */
+const PICTURE_PATH = "/pictures/room.png?size=large&v=2";
 
-/** The private answer to a refused command (a reply, or a follow-up after a withdrawn one). */
-function refusalOf(w: World, cmd: FakeInteraction): Promise<FakeMessage> {
-  return w.fake.waitFor(
-    () =>
-      [cmd.original(), ...cmd.followUps()].find(
-        (m) => m && !m.deleted && !m.loading && m.content !== "",
-      ),
-    { what: "the refusal" },
-  );
-}
-
-const labels = (w: World, m: FakeMessage) => [...buttonsByLabel(w, m.id).keys()];
 const submits = (w: World) => w.sim.requests.filter((r) => r.path.includes("/submit/"));
 
 describe("/edit", () => {
@@ -116,7 +68,7 @@ describe("/edit", () => {
     expect(
       new Set(result.attachments.map((a) => Buffer.from(a.bytes).toString("base64"))).size,
     ).toBe(4);
-    expect(labels(world, result)).toEqual(["U1", "U2", "U3", "U4", "Reroll", "Seed"]);
+    expect(labelsOf(world, result)).toEqual(["U1", "U2", "U3", "U4", "Reroll", "Seed"]);
     // Only the member's own attachment, from Discord's payload, was downloaded.
     const payload = cmd.payload as { data: { resolved: { attachments: Record<string, unknown> } } };
     expect(fake.downloads.map((d) => d.attachmentId)).toEqual(
@@ -145,7 +97,7 @@ describe("/edit", () => {
 
   it("a typed link goes to the proxy verbatim and is never fetched by the bot", async () => {
     world = await startWorld();
-    host = await pictureHost();
+    host = await pictureHost(PICTURE_PATH);
     const cmd = await world.fake.runCommand(
       "edit",
       { prompt: "remove the lamp", image_url: host.url, mode: "relax" },
@@ -198,7 +150,7 @@ describe("/edit, refused inputs", () => {
   for (const c of cases) {
     it(`${c.what}: a private answer, nothing fetched or sent`, async () => {
       world = await startWorld();
-      host = await pictureHost();
+      host = await pictureHost(PICTURE_PATH);
       const both = c.what.startsWith("both");
       const cmd = await world.fake.runCommand("edit", c.options(host.url), {
         user: "alice",
@@ -252,7 +204,7 @@ describe("/edit, proxy errors", () => {
     expect(failed.content).toContain("❌");
     expect(failed.content).not.toMatch(/编辑|code 9/);
     expect(failed.attachments).toEqual([]);
-    expect(labels(world, failed)).toEqual(["Retry"]);
+    expect(labelsOf(world, failed)).toEqual(["Retry"]);
     expect(proxyCalls(world, "/submit/edits")).toHaveLength(1);
     expect(world.fake.violations).toEqual([]);
   });
@@ -266,7 +218,7 @@ describe("/edit, proxy errors", () => {
     );
     const failed = await messageSaying(world, cmd, /timed out after 5 minutes/);
     expect(failed.attachments).toEqual([]);
-    expect(labels(world, failed)).toEqual(["Retry"]);
+    expect(labelsOf(world, failed)).toEqual(["Retry"]);
     expect(world.fake.violations).toEqual([]);
   });
 });

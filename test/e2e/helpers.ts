@@ -1,5 +1,6 @@
 // Small steps a member takes, shared by the end-to-end tests.
-import type { FakeInteraction, FakeMessage } from "../fakes/index.js";
+import { decodeKey } from "../../src/discord/components.js";
+import type { CallbackRecord, FakeInteraction, FakeMessage } from "../fakes/index.js";
 import { buttonsByLabel, type World } from "./world.js";
 
 /** Waits until the interaction's message shows a finished result (an attachment). */
@@ -61,3 +62,68 @@ export function proxyBodies<
 
 /** What a finished grid shows: Midjourney's nine buttons, then the bot's 🌱 Seed. */
 export const GRID_BUTTONS = ["U1", "U2", "U3", "U4", "Reroll", "V1", "V2", "V3", "V4", "Seed"];
+
+/** The labels (or emoji names) of a message's buttons, in order. */
+export const labelsOf = (world: World, message: FakeMessage) => [
+  ...buttonsByLabel(world, message.id).keys(),
+];
+
+/** Waits until the interaction's message shows a finished result with these many files. */
+export function resultWithFiles(world: World, interaction: FakeInteraction, files: number) {
+  return world.fake.waitFor(
+    () => {
+      const m = interaction.original();
+      return m && !m.loading && m.attachments.length === files ? m : undefined;
+    },
+    { what: `a result with ${files} files`, timeoutMs: 20_000 },
+  );
+}
+
+/** Waits until the interaction's message shows proxy buttons (a result with no grid). */
+export function resultWithButtons(
+  world: World,
+  interaction: FakeInteraction,
+): Promise<FakeMessage> {
+  return world.fake.waitFor(
+    () => {
+      const m = interaction.original();
+      return m && !m.loading && world.fake.buttons(m.id).length > 0 ? m : undefined;
+    },
+    { timeoutMs: 20_000, what: "a result with buttons" },
+  );
+}
+
+/** A refused command's private answer: its reply, or a follow-up after a withdrawn one. */
+export function refusalOf(world: World, cmd: FakeInteraction): Promise<FakeMessage> {
+  return world.fake.waitFor(
+    () =>
+      [cmd.original(), ...cmd.followUps()].find(
+        (m) => m && !m.deleted && !m.loading && m.content !== "",
+      ),
+    { what: "the refusal" },
+  );
+}
+
+/** The proxy task a result message belongs to, from its first proxy button. */
+export function taskOf(world: World, message: FakeMessage): string {
+  const key = decodeKey(world.fake.buttons(message.id)[0]?.customId ?? "");
+  if (key?.type !== "proxy") throw new Error("the message has no proxy button");
+  return key.taskId;
+}
+
+/** The value a shown modal's prompt input is prefilled with. */
+export function prefilled(shown: CallbackRecord): unknown {
+  let found: unknown;
+  const visit = (node: unknown): void => {
+    if (Array.isArray(node)) {
+      for (const child of node) visit(child);
+      return;
+    }
+    if (!node || typeof node !== "object") return;
+    const c = node as Record<string, unknown>;
+    if (c.type === 4 && c.custom_id === "prompt") found = c.value;
+    for (const v of Object.values(c)) visit(v);
+  };
+  visit(shown.body);
+  return found;
+}

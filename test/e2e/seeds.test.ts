@@ -1,9 +1,9 @@
 // 🌱 Seed end to end: a finished picture offers the button, a press asks the proxy's
 // /mj/task/{id}/image-seed and shows the seed to the presser only.
-import { PNG } from "pngjs";
 import { afterEach, describe, expect, it } from "vitest";
 import type { FakeInteraction, FakeMessage } from "../fakes/index.js";
 import { finalResult, GRID_BUTTONS, imagineGrid, press } from "./helpers.js";
+import { png } from "./pictures.js";
 import { buttonsByLabel, startWorld, type World } from "./world.js";
 
 let world: World;
@@ -37,12 +37,6 @@ function seedReply(w: World, click: FakeInteraction): Promise<FakeMessage> {
 /** The seed the simulator answered for a task (it records it on the task once asked). */
 const simSeed = (w: World, taskId: string) =>
   String((w.sim.task(taskId) as { seed?: string | null } | undefined)?.seed ?? "");
-
-function png(width: number, height: number, rgb: [number, number, number]): Buffer {
-  const image = new PNG({ width, height });
-  for (let i = 0; i < width * height; i++) image.data.set([...rgb, 255], i * 4);
-  return PNG.sync.write(image);
-}
 
 describe("🌱 Seed", () => {
   it("a finished grid shows 🌱 Seed; a press shows the task's seed to the presser only", async () => {

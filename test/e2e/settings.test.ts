@@ -5,6 +5,7 @@ import type { FakeInteraction, FakeMessage } from "../fakes/index.js";
 import {
   finalResult,
   imagineGrid,
+  labelsOf,
   messageSaying,
   press,
   proxyBodies,
@@ -26,8 +27,6 @@ async function openSettings(w: World, user = "alice") {
   const panel = await w.fake.waitFor(() => cmd.original(), { what: "the settings panel" });
   return { cmd, first, panel };
 }
-
-const labelsOf = (w: World, message: FakeMessage) => [...buttonsByLabel(w, message.id).keys()];
 
 /** Presses a choice on the panel and waits until the panel shows it ticked. */
 async function choose(w: World, panel: FakeMessage, label: string, user = "alice") {

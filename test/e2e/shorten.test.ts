@@ -1,13 +1,14 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { decodeKey } from "../../src/discord/components.js";
-import type { CallbackRecord, FakeInteraction, FakeMessage } from "../fakes/index.js";
 import {
   finalResult,
   GRID_BUTTONS,
   messageSaying,
+  prefilled,
   press,
   proxyBodies,
   proxyCalls,
+  resultWithButtons,
+  taskOf,
 } from "./helpers.js";
 import { buttonsByLabel, startWorld, type World } from "./world.js";
 
@@ -22,24 +23,6 @@ const KEYCAPS = ["1️⃣", "2️⃣", "3️⃣", "4️⃣", "5️⃣"];
 /** A shorten result's buttons by label: the five picks (1️⃣–5️⃣) and Show Details. */
 const SHORTEN_BUTTONS = ["Use 1", "Use 2", "Use 3", "Use 4", "Use 5", "Show Details"];
 
-/** Waits until the interaction's message shows proxy buttons (a shorten result has no image). */
-function resultWithButtons(w: World, interaction: FakeInteraction): Promise<FakeMessage> {
-  return w.fake.waitFor(
-    () => {
-      const m = interaction.original();
-      return m && !m.loading && w.fake.buttons(m.id).length > 0 ? m : undefined;
-    },
-    { timeoutMs: 20_000, what: "a result with buttons" },
-  );
-}
-
-/** The proxy task a result message belongs to, from its first proxy button. */
-function taskOf(w: World, message: FakeMessage): string {
-  const key = decodeKey(w.fake.buttons(message.id)[0]?.customId ?? "");
-  if (key?.type !== "proxy") throw new Error("the message has no proxy button");
-  return key.taskId;
-}
-
 /** The proxy's analysis: the important-tokens line and the five prompts (keycaps removed). */
 function analysis(w: World, taskId: string): { tokens: string; prompts: string[] } {
   const task = w.sim.task(taskId) as { properties: { finalPrompt: string } };
@@ -51,23 +34,6 @@ function analysis(w: World, taskId: string): { tokens: string; prompts: string[]
     .map((l) => l.replace(/^\s*[1-5]\uFE0F?\u20E3\s*/u, ""));
   expect(prompts).toHaveLength(5);
   return { tokens, prompts };
-}
-
-/** The value the modal's prompt input is prefilled with. */
-function prefilled(shown: CallbackRecord): unknown {
-  let found: unknown;
-  const visit = (node: unknown): void => {
-    if (Array.isArray(node)) {
-      for (const child of node) visit(child);
-      return;
-    }
-    if (!node || typeof node !== "object") return;
-    const c = node as Record<string, unknown>;
-    if (c.type === 4 && c.custom_id === "prompt") found = c.value;
-    for (const v of Object.values(c)) visit(v);
-  };
-  visit(shown.body);
-  return found;
 }
 
 async function shortened(w: World) {

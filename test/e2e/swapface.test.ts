@@ -2,23 +2,15 @@
 // inputs, and a proxy whose face-swap queue is full.
 import { PNG } from "pngjs";
 import { afterEach, describe, expect, it } from "vitest";
-import type { FakeInteraction, FakeMessage, MemberFile } from "../fakes/index.js";
-import { finalResult, messageSaying, proxyCalls } from "./helpers.js";
+import type { MemberFile } from "../fakes/index.js";
+import { finalResult, messageSaying, proxyCalls, refusalOf } from "./helpers.js";
+import { dataUri, png } from "./pictures.js";
 import { buttonsByLabel, startWorld, type World } from "./world.js";
 
 let world: World;
 afterEach(async () => {
   await world?.close();
 });
-
-/** A small PNG of one colour. */
-function png(width: number, height: number, rgb: [number, number, number]): Buffer {
-  const image = new PNG({ width, height });
-  for (let i = 0; i < width * height; i++) {
-    image.data.set([...rgb, 255], i * 4);
-  }
-  return PNG.sync.write(image);
-}
 
 const FACE: MemberFile = {
   filename: "face.png",
@@ -30,19 +22,6 @@ const TARGET: MemberFile = {
   bytes: png(12, 16, [40, 60, 160]),
   contentType: "image/png",
 };
-const dataUri = (file: MemberFile) =>
-  `data:image/png;base64,${Buffer.from(file.bytes).toString("base64")}`;
-
-/** The private answer to a refused command (a reply, or a follow-up after a withdrawn one). */
-function refusalOf(w: World, cmd: FakeInteraction): Promise<FakeMessage> {
-  return w.fake.waitFor(
-    () =>
-      [cmd.original(), ...cmd.followUps()].find(
-        (m) => m && !m.deleted && !m.loading && m.content !== "",
-      ),
-    { what: "the refusal" },
-  );
-}
 
 const swaps = (w: World) => proxyCalls(w, "/insight-face/swap");
 
@@ -62,8 +41,8 @@ describe("/swapface", () => {
     expect(calls).toHaveLength(1);
     expect(calls[0]?.path).toBe("/fast/mj/insight-face/swap");
     expect(calls[0]?.body).toEqual({
-      sourceBase64: dataUri(FACE),
-      targetBase64: dataUri(TARGET),
+      sourceBase64: dataUri(FACE.bytes),
+      targetBase64: dataUri(TARGET.bytes),
       state: expect.stringMatching(/^mjcord:/),
     });
 
@@ -99,8 +78,8 @@ describe("/swapface", () => {
     );
     await finalResult(world, cmd);
     expect(swaps(world)[0]?.body).toMatchObject({
-      sourceBase64: dataUri(FACE),
-      targetBase64: dataUri(TARGET),
+      sourceBase64: dataUri(FACE.bytes),
+      targetBase64: dataUri(TARGET.bytes),
     });
     expect(world.fake.violations).toEqual([]);
   });
@@ -226,8 +205,8 @@ describe("/swapface, proxy errors", () => {
     const calls = swaps(world);
     expect(calls).toHaveLength(2);
     expect(calls[1]?.body).toMatchObject({
-      sourceBase64: dataUri(FACE),
-      targetBase64: dataUri(TARGET),
+      sourceBase64: dataUri(FACE.bytes),
+      targetBase64: dataUri(TARGET.bytes),
     });
     expect(world.fake.violations).toEqual([]);
   });

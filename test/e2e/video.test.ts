@@ -1,11 +1,18 @@
 // /video end to end: the price offer, the confirmation, the exact submit, the result's media
 // and buttons, refused inputs and a proxy that has video switched off.
-import { createServer } from "node:http";
-import type { AddressInfo } from "node:net";
 import { PNG } from "pngjs";
 import { afterEach, describe, expect, it } from "vitest";
 import type { FakeInteraction, FakeMessage, MemberFile } from "../fakes/index.js";
-import { messageSaying, press, proxyBodies, proxyCalls } from "./helpers.js";
+import {
+  labelsOf,
+  messageSaying,
+  press,
+  proxyBodies,
+  proxyCalls,
+  refusalOf,
+  resultWithFiles,
+} from "./helpers.js";
+import { dataUri, type PictureHost, pictureHost, png } from "./pictures.js";
 import { buttonsByLabel, startWorld, type World } from "./world.js";
 
 let world: World;
@@ -16,52 +23,17 @@ afterEach(async () => {
   host = undefined;
 });
 
-/** A small PNG of one colour. */
-function png(width: number, height: number, rgb: [number, number, number]): Buffer {
-  const image = new PNG({ width, height });
-  for (let i = 0; i < width * height; i++) {
-    image.data.set([...rgb, 255], i * 4);
-  }
-  return PNG.sync.write(image);
-}
-
-interface PictureHost {
-  /** A link to a picture on it. */
-  url: string;
-  /** Every request it received (method and path). */
-  hits: string[];
-  close(): Promise<void>;
-}
-
-/** A member's own picture host: it serves a PNG and records every request. */
-async function pictureHost(): Promise<PictureHost> {
-  const hits: string[] = [];
-  const bytes = png(8, 8, [10, 200, 30]);
-  const server = createServer((req, res) => {
-    hits.push(`${req.method} ${req.url}`);
-    res.writeHead(200, { "content-type": "image/png" }).end(bytes);
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    // Query string as Discord's CDN signs it: it must reach the proxy untouched.
-    url: `http://127.0.0.1:${port}/pictures/start.png?ex=6650a1b2&is=664f5032&hm=abc123&`,
-    hits,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
-}
-
 const START_FRAME: MemberFile = {
   filename: "start.png",
   bytes: png(12, 8, [200, 40, 40]),
   contentType: "image/png",
 };
-const dataUri = (file: MemberFile) =>
-  `data:image/png;base64,${Buffer.from(file.bytes).toString("base64")}`;
+
+/**
+ * Where the member's own picture host serves its picture. The query string is as Discord's CDN
+ * signs it: it must reach the proxy untouched.
+ */
+const PICTURE_PATH = "/pictures/start.png?ex=6650a1b2&is=664f5032&hm=abc123&";
 
 /** The private offer the command answers with, once it shows its button. */
 function offerOf(w: World, cmd: FakeInteraction): Promise<FakeMessage> {
@@ -74,31 +46,6 @@ function offerOf(w: World, cmd: FakeInteraction): Promise<FakeMessage> {
   );
 }
 
-/** The private answer to a refused command (a reply, or an edit of the deferred one). */
-function refusalOf(w: World, cmd: FakeInteraction): Promise<FakeMessage> {
-  return w.fake.waitFor(
-    () => {
-      const m = [cmd.original(), ...cmd.followUps()].find(
-        (x) => x && !x.deleted && !x.loading && x.content !== "",
-      );
-      return m;
-    },
-    { what: "the refusal" },
-  );
-}
-
-/** Waits until the interaction's message shows a finished result with these many files. */
-function resultWithFiles(w: World, interaction: FakeInteraction, files: number) {
-  return w.fake.waitFor(
-    () => {
-      const m = interaction.original();
-      return m && !m.loading && m.attachments.length === files ? m : undefined;
-    },
-    { what: `a result with ${files} files`, timeoutMs: 20_000 },
-  );
-}
-
-const labels = (w: World, m: FakeMessage) => [...buttonsByLabel(w, m.id).keys()];
 const extensions = (m: FakeMessage) => m.attachments.map((a) => a.filename.split(".").pop());
 
 describe("/video", () => {
@@ -114,7 +61,7 @@ describe("/video", () => {
     expect(offer.ephemeral).toBe(true);
     expect(offer.content).toContain("480p");
     expect(offer.content).toContain("7.5×");
-    expect(labels(world, offer)).toEqual(["Make the video (7.5×)"]);
+    expect(labelsOf(world, offer)).toEqual(["Make the video (7.5×)"]);
     // The command has answered: nothing was spent yet.
     expect(proxyCalls(world, "/submit/video")).toHaveLength(0);
     // Only the member's own attachment, from Discord's payload, was downloaded.
@@ -129,7 +76,7 @@ describe("/video", () => {
     expect(calls[0]?.path).toBe("/fast/mj/submit/video");
     expect(calls[0]?.body).toEqual({
       prompt: "the fox starts running",
-      image: dataUri(START_FRAME),
+      image: dataUri(START_FRAME.bytes),
       motion: "low",
       videoType: "vid_1.1_i2v_480",
       state: expect.stringMatching(/^mjcord:/),
@@ -146,7 +93,7 @@ describe("/video", () => {
       expect(Buffer.from(v.bytes).subarray(4, 8).toString("latin1")).toBe("ftyp");
     }
     expect(result.content).not.toMatch(/https?:\/\//);
-    expect(labels(world, result)).toEqual(["U1", "U2", "U3", "U4", "Reroll", "Seed"]);
+    expect(labelsOf(world, result)).toEqual(["U1", "U2", "U3", "U4", "Reroll", "Seed"]);
     // 🌱 answers the presser privately.
     const seed = await press(world, result, "Seed");
     const seedReply = await fake.waitFor(() => {
@@ -160,7 +107,7 @@ describe("/video", () => {
 
   it("720p costs 26×; motion, quality and mode reach the proxy; a typed link is passed verbatim, never fetched", async () => {
     world = await startWorld();
-    host = await pictureHost();
+    host = await pictureHost(PICTURE_PATH);
     const cmd = await world.fake.runCommand(
       "video",
       {
@@ -242,7 +189,7 @@ describe("/video", () => {
   it("uploads what fits the channel's limit and links the videos that do not", async () => {
     // The simulator's mp4s are 4096 bytes; its 96 px grid PNG is far smaller.
     world = await startWorld({ fake: { attachmentSizeLimit: 4000 } });
-    host = await pictureHost();
+    host = await pictureHost(PICTURE_PATH);
     const cmd = await world.fake.runCommand(
       "video",
       { prompt: "the fox starts running", image_url: host.url },
@@ -260,7 +207,7 @@ describe("/video", () => {
     const links = result.content.match(/https?:\/\/\S+\.mp4/g) ?? [];
     expect(links).toHaveLength(4);
     for (const link of links) expect(link.startsWith(`${world.sim.url}/`)).toBe(true);
-    expect(labels(world, result)).toEqual(["U1", "U2", "U3", "U4", "Reroll", "Seed"]);
+    expect(labelsOf(world, result)).toEqual(["U1", "U2", "U3", "U4", "Reroll", "Seed"]);
     expect(host.hits).toEqual([]);
     expect(world.fake.violations).toEqual([]);
   });
@@ -284,7 +231,7 @@ describe("/video", () => {
     expect(world.sim.task(select?.taskId ?? "")).toMatchObject({ action: "VIDEO" });
     expect(selected.content).toContain("U1 by");
     expect(extensions(selected)).toEqual(["png", "mp4"]);
-    const selectedLabels = labels(world, selected);
+    const selectedLabels = labelsOf(world, selected);
     expect(selectedLabels).toContain("Extend (High motion)");
     expect(selectedLabels).toContain("Extend (Low motion)");
 
@@ -307,7 +254,7 @@ describe("/video", () => {
     expect(actions[2]?.taskId).toBe(selectedTaskId);
     for (const extended of [extendedHigh, extendedLow]) {
       expect(extensions(extended)).toEqual(["png", "mp4", "mp4", "mp4", "mp4"]);
-      expect(labels(world, extended)).toEqual(["U1", "U2", "U3", "U4", "Reroll", "Seed"]);
+      expect(labelsOf(world, extended)).toEqual(["U1", "U2", "U3", "U4", "Reroll", "Seed"]);
     }
     expect(extendedHigh.content).toContain("Extend (High motion) by");
     expect(proxyCalls(world, "/submit/modal")).toHaveLength(0);
@@ -343,7 +290,7 @@ describe("/video, refused inputs", () => {
   for (const c of cases) {
     it(`${c.what}: a private answer, no offer, nothing fetched or sent`, async () => {
       world = await startWorld();
-      host = await pictureHost();
+      host = await pictureHost(PICTURE_PATH);
       const both = c.what.startsWith("both");
       const cmd = await world.fake.runCommand("video", c.options(host.url), {
         user: "alice",
@@ -421,7 +368,7 @@ describe("/video, proxy errors", () => {
     expect(failed.ephemeral).toBe(false);
     expect(failed.content).toContain("❌");
     expect(failed.content).not.toMatch(/视频|code 9/);
-    expect(labels(world, failed)).toEqual(["Retry"]);
+    expect(labelsOf(world, failed)).toEqual(["Retry"]);
     expect(failed.attachments).toEqual([]);
     // The refused submit was not retried: the proxy was asked once.
     expect(proxyCalls(world, "/submit/video")).toHaveLength(1);

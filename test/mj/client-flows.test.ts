@@ -4,14 +4,14 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
-import { MjClient, type MjClientOptions } from "../../src/mj/client.js";
-import { ProxyError } from "../../src/mj/errors.js";
+import { MjClient } from "../../src/mj/client.js";
 import { isTerminal, type SubmitOutcome, type Task, taskRank } from "../../src/mj/task.js";
 import type { RecordedRequest, Simulator } from "../../src/simulator/index.js";
 import { call, dataUri, KEY, makePng, start } from "../simulator/helpers.js";
+import { clientsFor, failure, submittedId } from "./support.js";
 
 let sim: Simulator;
-const clients: MjClient[] = [];
+const { client, closeAll } = clientsFor(() => sim);
 
 beforeAll(async () => {
   sim = await start();
@@ -19,7 +19,7 @@ beforeAll(async () => {
 
 afterEach(async () => {
   vi.restoreAllMocks();
-  await Promise.all(clients.splice(0).map((c) => c.close()));
+  await closeAll();
   sim.configure({ remix: false, dialect: "trueai" });
 });
 
@@ -27,33 +27,7 @@ afterAll(async () => {
   await sim.close();
 });
 
-function client(options: Partial<MjClientOptions> = {}): MjClient {
-  const c = new MjClient({
-    baseUrl: sim.url,
-    apiKey: KEY,
-    retry: { baseDelayMs: 5, maxDelayMs: 50 },
-    random: () => 0.5,
-    ...options,
-  });
-  clients.push(c);
-  return c;
-}
-
 const since = (mark: number): RecordedRequest[] => sim.requests.slice(mark);
-
-async function failure(promise: Promise<unknown>): Promise<ProxyError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(ProxyError);
-  return error as ProxyError;
-}
-
-function submittedId(outcome: SubmitOutcome): string {
-  if (outcome.kind !== "submitted") throw new Error(`expected submitted: ${outcome.kind}`);
-  return outcome.taskId;
-}
 
 function modalId(outcome: SubmitOutcome): string {
   if (outcome.kind !== "modal") throw new Error(`expected modal: ${outcome.kind}`);

@@ -3,21 +3,20 @@
 // "not found" in its three shapes, list-by-condition batching and image-seed.
 // Retries, timeouts, double charging and the multi-step flows are in client-flows.test.ts.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { MjClient, type MjClientOptions } from "../../src/mj/client.js";
-import { ProxyError } from "../../src/mj/errors.js";
 import type { SubmitOutcome } from "../../src/mj/task.js";
 import type { RecordedRequest, Simulator } from "../../src/simulator/index.js";
 import { dataUri, KEY, makePng, start, waitFor } from "../simulator/helpers.js";
+import { clientsFor, failure, submittedId } from "./support.js";
 
 let sim: Simulator;
-const clients: MjClient[] = [];
+const { client, closeAll } = clientsFor(() => sim);
 
 beforeAll(async () => {
   sim = await start();
 });
 
 afterEach(async () => {
-  await Promise.all(clients.splice(0).map((c) => c.close()));
+  await closeAll();
   sim.configure({
     dialect: "trueai",
     unknownFetch: "204",
@@ -31,18 +30,6 @@ afterAll(async () => {
   await sim.close();
 });
 
-function client(options: Partial<MjClientOptions> = {}): MjClient {
-  const c = new MjClient({
-    baseUrl: sim.url,
-    apiKey: KEY,
-    retry: { baseDelayMs: 5, maxDelayMs: 50 },
-    random: () => 0.5,
-    ...options,
-  });
-  clients.push(c);
-  return c;
-}
-
 /** What the simulator received from `mark` on (take `mark = sim.requests.length` first). */
 const since = (mark: number): RecordedRequest[] => sim.requests.slice(mark);
 
@@ -50,20 +37,6 @@ function only(mark: number): RecordedRequest {
   const got = since(mark);
   expect(got).toHaveLength(1);
   return got[0] as RecordedRequest;
-}
-
-async function failure(promise: Promise<unknown>): Promise<ProxyError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(ProxyError);
-  return error as ProxyError;
-}
-
-function submittedId(outcome: SubmitOutcome): string {
-  if (outcome.kind !== "submitted") throw new Error(`expected submitted: ${outcome.kind}`);
-  return outcome.taskId;
 }
 
 const CJK = /[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]/;
