@@ -69,7 +69,7 @@ export async function startApp(options: AppOptions): Promise<App> {
     log,
     jobDeadlineMs: options.jobDeadlineMs ?? config.jobTimeoutMinutes * 60_000,
   };
-  routeInteractions(client, context, options.commands ?? allCommands);
+  const router = routeInteractions(client, context, options.commands ?? allCommands);
   await client.login(config.discordToken);
   tracker.start();
   log.info({ proxy: config.mjApiUrl, mode: config.mjMode }, "mjcord is online");
@@ -77,6 +77,8 @@ export async function startApp(options: AppOptions): Promise<App> {
     client,
     context,
     async stop() {
+      // New interactions first, then the ones under way, then polling; the store last.
+      await router.drain(10_000);
       await tracker.stop();
       await client.destroy();
       await proxy.close();

@@ -15,23 +15,41 @@ export function createClient(apiUrl: string | undefined): Client {
   });
 }
 
+/** The router's handle: stop taking interactions and wait for those under way. */
+export interface Router {
+  drain(timeoutMs: number): Promise<void>;
+}
+
 /** Routes every interaction; a handler's failure is logged and told to the member. */
 export function routeInteractions(
   client: Client,
   ctx: BotContext,
   commands: readonly Command[],
-): void {
+): Router {
   const byName = new Map(commands.map((c) => [c.definition.name, c]));
+  const underWay = new Set<Promise<void>>();
+  let closing = false;
   client.on(Events.InteractionCreate, (interaction: Interaction) => {
-    void route(interaction, ctx, byName).catch(async (error: unknown) => {
-      ctx.log.error({ err: error, interaction: interaction.id }, "interaction failed");
-      if (interaction.isRepliable()) {
-        await tellPrivately(interaction, "Something went wrong. Please try again.").catch(
-          () => undefined,
-        );
-      }
-    });
+    if (closing) return; // shutting down: Discord will tell the member it did not respond
+    const handled = route(interaction, ctx, byName)
+      .catch(async (error: unknown) => {
+        ctx.log.error({ err: error, interaction: interaction.id }, "interaction failed");
+        if (interaction.isRepliable()) {
+          await tellPrivately(interaction, "Something went wrong. Please try again.").catch(
+            () => undefined,
+          );
+        }
+      })
+      .finally(() => underWay.delete(handled));
+    underWay.add(handled);
   });
+  return {
+    async drain(timeoutMs) {
+      closing = true;
+      const timeout = new Promise((resolve) => setTimeout(resolve, timeoutMs).unref());
+      await Promise.race([Promise.all([...underWay]), timeout]);
+    },
+  };
 }
 
 async function route(

@@ -22,11 +22,18 @@ export class JobStore {
   /** Claims taken in this process, so two presses in the same tick cannot both win. */
   private readonly claims = new Set<string>();
 
-  constructor(private readonly keyv: Keyv) {}
+  /**
+   * @param keyv with `throwOnErrors`, so that a failed write is seen, never silently lost
+   * @param ready settles once the store's own set-up statements have run
+   */
+  constructor(
+    private readonly keyv: Keyv,
+    private readonly ready: Promise<unknown> = Promise.resolve(),
+  ) {}
 
   /** Opens the store named by DATABASE_URL: `sqlite://path` or `memory://`. */
   static open(url: string): JobStore {
-    if (url.startsWith("memory:")) return new JobStore(new Keyv());
+    if (url.startsWith("memory:")) return new JobStore(new Keyv({ throwOnErrors: true }));
     if (url.startsWith("sqlite://")) {
       const path = url.slice("sqlite://".length);
       const file = isAbsolute(path) ? path : resolve(path);
@@ -34,10 +41,15 @@ export class JobStore {
       const sqlite = new KeyvSqlite({ uri: `sqlite://${file}`, busyTimeout: 5_000 });
       // Write-ahead logging: a progress write costs far less, and a killed process still
       // loses nothing it had committed. Issued first, before any job is read or written.
-      void sqlite
+      // If they fail the store still works, only slower: that is no reason not to start.
+      const ready = sqlite
         .query("PRAGMA journal_mode=WAL")
-        .then(() => sqlite.query("PRAGMA synchronous=NORMAL"));
-      return new JobStore(new Keyv({ store: sqlite, namespace: "mjcord" }));
+        .then(() => sqlite.query("PRAGMA synchronous=NORMAL"))
+        .catch(() => undefined);
+      return new JobStore(
+        new Keyv({ store: sqlite, namespace: "mjcord", throwOnErrors: true }),
+        ready,
+      );
     }
     throw new Error(
       `DATABASE_URL: unsupported store "${url.split(":")[0]}"; use sqlite:// or memory://`,
@@ -109,6 +121,7 @@ export class JobStore {
   }
 
   async close(): Promise<void> {
+    await this.ready;
     await this.inflightLock;
     await this.keyv.disconnect();
   }
