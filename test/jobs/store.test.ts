@@ -1,0 +1,89 @@
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { JobStore } from "../../src/jobs/store.js";
+import { testJob } from "../support/jobs.js";
+
+const opened: JobStore[] = [];
+afterEach(async () => {
+  for (const store of opened.splice(0)) await store.close().catch(() => undefined);
+});
+
+function sqliteUrl(): string {
+  return `sqlite://${join(mkdtempSync(join(tmpdir(), "mjcord-store-")), "jobs.sqlite")}`;
+}
+
+function open(url: string): JobStore {
+  const store = JobStore.open(url);
+  opened.push(store);
+  return store;
+}
+
+describe("JobStore on SQLite", () => {
+  it("keeps jobs, finds them by task, and keeps them across a reopen", async () => {
+    const url = sqliteUrl();
+    const store = open(url);
+    const job = testJob({ id: "j1", taskId: "1754300112345678" });
+    await store.putJob(job);
+    await store.addInFlight(job.id);
+    await store.close();
+
+    const again = open(url);
+    expect(await again.getJob("j1")).toEqual(job);
+    expect((await again.jobForTask("1754300112345678"))?.id).toBe("j1");
+    expect(await again.inFlight()).toEqual(["j1"]);
+    expect(await again.getJob("nope")).toBeUndefined();
+  });
+
+  it("loses no in-flight id when many are added and removed at once", async () => {
+    const store = open(sqliteUrl());
+    const ids = Array.from({ length: 50 }, (_, i) => `j${i}`);
+    await Promise.all(ids.map((id) => store.addInFlight(id)));
+    await Promise.all(ids.slice(0, 20).map((id) => store.removeInFlight(id)));
+    expect((await store.inFlight()).sort()).toEqual(ids.slice(20).sort());
+  });
+
+  it("a claim is won once, also by a new process after a restart, and can be released", async () => {
+    const url = sqliteUrl();
+    const store = open(url);
+    const [first, second] = await Promise.all([
+      store.claim("interaction:1", 60_000),
+      store.claim("interaction:1", 60_000),
+    ]);
+    expect([first, second].sort()).toEqual([false, true]);
+    await store.close();
+
+    const restarted = open(url);
+    expect(await restarted.claim("interaction:1", 60_000)).toBe(false);
+    await restarted.release("interaction:1");
+    expect(await restarted.claim("interaction:1", 60_000)).toBe(true);
+  });
+
+  it("member preferences default to the server's mode and remix off", async () => {
+    const store = open(sqliteUrl());
+    expect(await store.preferences("u1")).toEqual({ mode: null, remix: false });
+    await store.setPreferences("u1", { mode: "relax", remix: true });
+    expect(await store.preferences("u1")).toEqual({ mode: "relax", remix: true });
+    expect(await store.preferences("u2")).toEqual({ mode: null, remix: false });
+  });
+
+  it("a stashed value is there until it expires", async () => {
+    const store = open(sqliteUrl());
+    await store.stash("pending:a", { n: 1 }, 60_000);
+    await store.stash("pending:b", { n: 2 }, 1);
+    await new Promise((r) => setTimeout(r, 20));
+    expect(await store.unstash("pending:a")).toEqual({ n: 1 });
+    expect(await store.unstash("pending:b")).toBeUndefined();
+  });
+
+  it("a write that fails is an error, never a silent loss", async () => {
+    const store = JobStore.open(sqliteUrl());
+    await store.close();
+    await expect(store.putJob(testJob())).rejects.toThrow();
+  });
+
+  it("refuses a store URL it cannot open, naming DATABASE_URL", () => {
+    expect(() => JobStore.open("redis://localhost")).toThrow(/DATABASE_URL/);
+  });
+});
