@@ -40,12 +40,17 @@ function parseImages(value: unknown): ImageInput[] | "invalid" {
   return out;
 }
 
+/** A submit's prompt, or the answer that refuses it: empty, or a trigger word's forced reply. */
+function requiredPrompt(value: unknown): string | Reply {
+  const prompt = str(value).trim();
+  if (!prompt) return invalid(EMPTY_PROMPT);
+  return submitTrigger(prompt) ?? prompt;
+}
+
 export function imagine(ctx: Ctx, call: Call): Reply {
   const b = call.body;
-  const prompt = str(b.prompt).trim();
-  if (!prompt) return invalid(EMPTY_PROMPT);
-  const forced = submitTrigger(prompt);
-  if (forced) return forced;
+  const prompt = requiredPrompt(b.prompt);
+  if (isReply(prompt)) return prompt;
   const common = hookAndState(ctx, b);
   if (isReply(common)) return common;
   const inputs = parseImages(b.base64Array);
@@ -154,10 +159,8 @@ export function describe(ctx: Ctx, call: Call): Reply {
 
 export function shorten(ctx: Ctx, call: Call): Reply {
   const b = call.body;
-  const prompt = str(b.prompt).trim();
-  if (!prompt) return invalid(EMPTY_PROMPT);
-  const forced = submitTrigger(prompt);
-  if (forced) return forced;
+  const prompt = requiredPrompt(b.prompt);
+  if (isReply(prompt)) return prompt;
   const common = hookAndState(ctx, b);
   if (isReply(common)) return common;
   const flags = runFlags(prompt);
@@ -291,10 +294,8 @@ export function video(ctx: Ctx, call: Call): Reply {
 export function edits(ctx: Ctx, call: Call): Reply {
   const b = call.body;
   if (!ctx.config.editsSupported) return envelope(9, "当前账号不支持编辑/重绘任务");
-  const prompt = str(b.prompt).trim();
-  if (!prompt) return invalid(EMPTY_PROMPT);
-  const forced = submitTrigger(prompt);
-  if (forced) return forced;
+  const prompt = requiredPrompt(b.prompt);
+  if (isReply(prompt)) return prompt;
   const image = parseImage(b.image);
   if (image === "invalid") return invalid(BAD_BASE64);
   if (!image) return invalid("image不能为空");
