@@ -71,11 +71,6 @@ export class Publisher {
     });
   }
 
-  /** The message id this publisher knows for the job, if it had to move it. */
-  messageIdOf(jobId: string): string | null {
-    return this.slots.get(jobId)?.messageId ?? null;
-  }
-
   private slot(jobId: string): Slot {
     let slot = this.slots.get(jobId);
     if (!slot) {

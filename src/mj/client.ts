@@ -9,8 +9,8 @@ import {
   parseJson,
   parseSeedEnvelope,
   parseSubmitEnvelope,
-  parseTask,
   parseTaskList,
+  parseTaskText,
   type SubmitOutcome,
   type Task,
 } from "./task.js";
@@ -237,8 +237,8 @@ export class MjClient {
       this.opts.readTimeoutMs,
       true,
     );
-    if (answer === null || answer.status === 204 || answer.text.trim() === "") return null;
-    return parseTask(parseJson(answer.text));
+    if (answer === null || answer.status === 204) return null;
+    return parseTaskText(answer.text);
   }
 
   /**
