@@ -1,7 +1,7 @@
 // One tracker tick over N in-flight jobs, against the real proxy simulator over loopback
 // (real MjClient, real SQLite JobStore in a temp dir). Besides the timings, it prints how
-// many HTTP requests one tick costs: DESIGN.md promises ceil(N/100) list-by-condition calls
-// and no per-task fetch, so polling cost does not grow per job.
+// many HTTP requests one tick costs: docs/architecture.md promises ceil(N/100)
+// list-by-condition calls and no per-task fetch, so polling cost does not grow per job.
 
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";

@@ -1,4 +1,3 @@
-import { readFileSync } from "node:fs";
 import { ButtonStyle, ComponentType } from "discord.js";
 import { describe, expect, it } from "vitest";
 import {
@@ -10,14 +9,8 @@ import {
   rows,
   shownButtons,
 } from "../../src/discord/components.js";
-import { parseTask, type Task, type TaskButton } from "../../src/mj/task.js";
-
-const FIXTURES = new URL("../../../shared/spec/fixtures/", import.meta.url);
-function fixtureTask(name: string): Task {
-  const task = parseTask(JSON.parse(readFileSync(new URL(name, FIXTURES), "utf8")));
-  if (!task) throw new Error(`${name} is not a task`);
-  return task;
-}
+import type { TaskButton } from "../../src/mj/task.js";
+import { fixtureTask } from "../support/fixtures.js";
 
 const H = "8b1d4e77-2c3a-4f90-b5e6-91a0c3d4e5f6";
 const LONG_TASK_ID = "1234567890123456789"; // 19 digits, a Discord snowflake's size

@@ -1,4 +1,3 @@
-import { readFileSync } from "node:fs";
 import { ComponentType, TextInputStyle } from "discord.js";
 import { PNG } from "pngjs";
 import { describe, expect, it } from "vitest";
@@ -13,11 +12,9 @@ import {
   zoomProblem,
 } from "../../src/discord/modals.js";
 import { validateCallback } from "../fakes/schema.js";
+import { fixture } from "../support/fixtures.js";
 
-const FIXTURES = new URL("../../../shared/spec/fixtures/", import.meta.url);
-const varyRegionRequest = JSON.parse(
-  readFileSync(new URL("request-modal-vary-region.json", FIXTURES), "utf8"),
-) as { maskBase64: string };
+const varyRegionRequest = fixture("request-modal-vary-region.json") as { maskBase64: string };
 
 const DATA_URI = "data:image/png;base64,";
 

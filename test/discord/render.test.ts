@@ -1,4 +1,3 @@
-import { readFileSync } from "node:fs";
 import { ComponentType } from "discord.js";
 import { describe, expect, it } from "vitest";
 import { decodeKey } from "../../src/discord/components.js";
@@ -10,16 +9,9 @@ import {
   showPrompt,
 } from "../../src/discord/render.js";
 import { type Job, resultOf } from "../../src/jobs/job.js";
-import { parseTask, type Task } from "../../src/mj/task.js";
 import { validateBody } from "../fakes/schema.js";
+import { fixtureTask } from "../support/fixtures.js";
 import { testJob } from "../support/jobs.js";
-
-const FIXTURES = new URL("../../../shared/spec/fixtures/", import.meta.url);
-function fixtureTask(name: string): Task {
-  const task = parseTask(JSON.parse(readFileSync(new URL(name, FIXTURES), "utf8")));
-  if (!task) throw new Error(`${name} is not a task`);
-  return task;
-}
 
 const USER = "1302244873065467906";
 

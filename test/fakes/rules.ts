@@ -1,6 +1,6 @@
 /**
  * Discord's rules for message and modal bodies that the OpenAPI spec does not (fully) express,
- * from the docs (see shared/spec/discord-platform.md, A2–A4). Pure functions over JSON.
+ * from Discord's documentation (summarised in docs/architecture.md). Pure functions over JSON.
  */
 
 /** One broken rule: a stable rule name, a dotted path into the body, and Discord's answer. */

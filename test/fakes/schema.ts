@@ -23,11 +23,8 @@ export interface SchemaIssue {
   message: string;
 }
 
-/** Where the official spec lives: `shared/` beside the repository. */
-export const OPENAPI_URL = new URL(
-  "../../../shared/discord-api-spec/openapi.json",
-  import.meta.url,
-);
+/** Discord's official OpenAPI document: the project's copy in `discord-api-spec/` (see its README). */
+export const OPENAPI_URL = new URL("./discord-api-spec/openapi.json", import.meta.url);
 
 const BASE = "https://discord.test/openapi.json";
 const CALLBACK_SCHEMAS: Record<number, BodySchema> = {
@@ -95,7 +92,7 @@ function instance(): Ajv2020 {
     text = readFileSync(OPENAPI_URL, "utf8");
   } catch (err) {
     throw new Error(
-      `fake discord: cannot read Discord's OpenAPI spec at ${OPENAPI_URL.pathname} (shared/ must sit beside the repository): ${String(err)}`,
+      `fake discord: cannot read Discord's OpenAPI spec at ${OPENAPI_URL.pathname} (test/fakes/discord-api-spec/openapi.json is part of the repository): ${String(err)}`,
     );
   }
   const spec = JSON.parse(text) as { components: { schemas: Json } };

@@ -1,18 +1,12 @@
-import { readFileSync } from "node:fs";
 import { afterEach, describe, expect, it } from "vitest";
 import type { Job } from "../../src/jobs/job.js";
 import { JobStore } from "../../src/jobs/store.js";
 import { type TaskSource, Tracker, type TrackerOptions } from "../../src/jobs/tracker.js";
-import { parseTask, type Task, type TaskStatus } from "../../src/mj/task.js";
+import type { Task, TaskStatus } from "../../src/mj/task.js";
+import { fixtureTask as fixture } from "../support/fixtures.js";
 import { testJob } from "../support/jobs.js";
 
-const FIXTURES = new URL("../../../shared/spec/fixtures/", import.meta.url);
-function fixtureTask(name: string, id: string): Task {
-  const raw = JSON.parse(readFileSync(new URL(name, FIXTURES), "utf8")) as Record<string, unknown>;
-  const task = parseTask({ ...raw, id });
-  if (!task) throw new Error(`${name} is not a task`);
-  return task;
-}
+const fixtureTask = (name: string, id: string): Task => fixture(name, { id });
 
 const MINUTE = 60_000;
 

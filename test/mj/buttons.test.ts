@@ -1,4 +1,3 @@
-import { readdirSync, readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import {
   type ButtonKind,
@@ -7,6 +6,7 @@ import {
   type ProxyButton,
   stripKeycap,
 } from "../../src/mj/buttons.js";
+import { fixture, fixtureNames } from "../support/fixtures.js";
 
 const H = "8b1d4e77-2c3a-4f90-b5e6-91a0c3d4e5f6";
 const JOB_ID = "1754300355718604";
@@ -390,7 +390,6 @@ describe("stripKeycap", () => {
 });
 
 describe("every fixture's buttons", () => {
-  const dir = new URL("../../../shared/spec/fixtures/", import.meta.url);
   const collect = (value: unknown, out: ProxyButton[][]): ProxyButton[][] => {
     if (Array.isArray(value)) {
       for (const item of value) collect(item, out);
@@ -401,13 +400,8 @@ describe("every fixture's buttons", () => {
     }
     return out;
   };
-  const sets = readdirSync(dir)
-    .filter((name) => name.endsWith(".json"))
-    .flatMap((name) =>
-      collect(JSON.parse(readFileSync(new URL(name, dir), "utf8")), []).map(
-        (buttons) => [name, buttons] as const,
-      ),
-    )
+  const sets = fixtureNames()
+    .flatMap((name) => collect(fixture(name), []).map((buttons) => [name, buttons] as const))
     .filter(([, buttons]) => buttons.length > 0);
 
   it("finds the fixture button sets", () => {

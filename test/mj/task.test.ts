@@ -1,4 +1,3 @@
-import { readdirSync, readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { ProxyError } from "../../src/mj/errors.js";
 import {
@@ -9,11 +8,9 @@ import {
   parseTaskText,
   taskRank,
 } from "../../src/mj/task.js";
+import { fixtureNames as allFixtureNames, fixture } from "../support/fixtures.js";
 
-const FIXTURES = new URL("../../../shared/spec/fixtures/", import.meta.url);
-const fixture = (name: string): unknown =>
-  JSON.parse(readFileSync(new URL(name, FIXTURES), "utf8"));
-const fixtureNames = readdirSync(FIXTURES).filter((n) => n.endsWith(".json"));
+const fixtureNames = allFixtureNames();
 
 function rejection(fn: () => unknown): ProxyError {
   try {
