@@ -1,5 +1,6 @@
 // keyv: jobs, the task -> job index, the in-flight index, member preferences, and
 // one-time claims (replayed interactions, double clicks).
+import { randomUUID } from "node:crypto";
 import { mkdirSync } from "node:fs";
 import { dirname, isAbsolute, resolve } from "node:path";
 import KeyvSqlite from "@keyv/sqlite";
@@ -16,6 +17,14 @@ export const DEFAULT_PREFERENCES: Preferences = { mode: null, remix: false };
 
 const INFLIGHT = "inflight";
 
+/** The store named by DATABASE_URL cannot be used; the message names the variable and why. */
+export class StoreError extends Error {
+  constructor(url: string, what: string, cause: unknown) {
+    super(`DATABASE_URL (${redactUrl(url)}): ${explain(what, cause)}`, { cause });
+    this.name = "StoreError";
+  }
+}
+
 export class JobStore {
   /** Serialises read-modify-write of the in-flight index within this process. */
   private inflightLock: Promise<unknown> = Promise.resolve();
@@ -29,6 +38,8 @@ export class JobStore {
   constructor(
     private readonly keyv: Keyv,
     private readonly ready: Promise<unknown> = Promise.resolve(),
+    /** DATABASE_URL, for messages */
+    private readonly url = "memory://",
   ) {}
 
   /** Opens the store named by DATABASE_URL: `sqlite://path` or `memory://`. */
@@ -37,7 +48,11 @@ export class JobStore {
     if (url.startsWith("sqlite://")) {
       const path = url.slice("sqlite://".length);
       const file = isAbsolute(path) ? path : resolve(path);
-      mkdirSync(dirname(file), { recursive: true });
+      try {
+        mkdirSync(dirname(file), { recursive: true });
+      } catch (error) {
+        throw new StoreError(url, "cannot create the folder of the database file", error);
+      }
       const sqlite = new KeyvSqlite({ uri: `sqlite://${file}`, busyTimeout: 5_000 });
       // Write-ahead logging: a progress write costs far less, and a killed process still
       // loses nothing it had committed. Issued first, before any job is read or written.
@@ -49,11 +64,49 @@ export class JobStore {
       return new JobStore(
         new Keyv({ store: sqlite, namespace: "mjcord", throwOnErrors: true }),
         ready,
+        url,
       );
     }
     throw new Error(
       `DATABASE_URL: unsupported store "${url.split(":")[0]}"; use sqlite:// or memory://`,
     );
+  }
+
+  /**
+   * Opens the store and proves it works: one key written, read back and deleted. A store
+   * that is read-only, full, locked for good or corrupted stops start-up here, not at the
+   * first member's job.
+   */
+  static async openChecked(url: string): Promise<JobStore> {
+    const store = JobStore.open(url);
+    try {
+      await store.check();
+      return store;
+    } catch (error) {
+      await store.close().catch(() => undefined);
+      throw error instanceof StoreError ? error : new StoreError(url, "cannot be used", error);
+    }
+  }
+
+  private async check(): Promise<void> {
+    await this.ready;
+    // A key of its own, so that processes sharing one store never read each other's probe.
+    const key = `probe:${randomUUID()}`;
+    const token = String(Date.now());
+    const step = async (what: string, run: () => Promise<unknown>) => {
+      try {
+        return await run();
+      } catch (error) {
+        throw new StoreError(this.url, what, error);
+      }
+    };
+    await step("cannot be read", () => this.keyv.get(key));
+    await step("cannot be written", () => this.keyv.set(key, token));
+    const back = await step("cannot be read", () => this.keyv.get(key));
+    if (back !== token) {
+      throw new StoreError(this.url, "does not keep what is written", `read back ${String(back)}`);
+    }
+    await step("cannot be written", () => this.keyv.delete(key));
   }
 
   async getJob(id: string): Promise<Job | undefined> {
@@ -133,4 +186,38 @@ export class JobStore {
     this.inflightLock = next.catch(() => undefined);
     return next;
   }
+}
+
+/** A URL fit for a message: any password replaced. */
+function redactUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password) parsed.password = "***";
+    return parsed.href;
+  } catch {
+    return url;
+  }
+}
+
+/**
+ * The cause in an operator's words where it is known, else what failed; the system's own
+ * message is kept for searching.
+ */
+function explain(what: string, cause: unknown): string {
+  const code =
+    typeof cause === "object" && cause !== null && "code" in cause ? String(cause.code) : "";
+  const message = cause instanceof Error ? cause.message : String(cause);
+  const hint =
+    code === "SQLITE_READONLY" || code === "EROFS" || code === "EACCES" || code === "EPERM"
+      ? "the store is read-only: the bot's user must be able to write the file and its folder"
+      : code === "SQLITE_FULL" || code === "ENOSPC"
+        ? "the disk of the store is full"
+        : code === "SQLITE_NOTADB" || code === "SQLITE_CORRUPT"
+          ? "the file is not an intact SQLite database (corrupted?): restore it from a backup or move it away"
+          : code === "SQLITE_BUSY" || code === "SQLITE_LOCKED"
+            ? "another process holds the database locked"
+            : code === "SQLITE_CANTOPEN"
+              ? "the file cannot be opened: check the path and its permissions"
+              : "";
+  return `${hint || what} (${message})`;
 }
