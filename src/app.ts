@@ -1,17 +1,20 @@
 // Wires the parts together: store, proxy client, tracker, publisher, Discord client.
 // main.ts runs it; end-to-end tests start it in-process against the fakes.
-import type { Client } from "discord.js";
+import { once } from "node:events";
+import { type Client, Events } from "discord.js";
 import { commands as allCommands } from "../commands/index.js";
 import type { Config } from "./config.js";
 import { createClient, routeInteractions } from "./discord/bot.js";
 import type { Command } from "./discord/command.js";
 import type { BotContext } from "./discord/context.js";
+import { watchGateway } from "./discord/gateway.js";
 import { Presenter } from "./discord/presenter.js";
 import { Publisher } from "./discord/publisher.js";
 import { JobStore } from "./jobs/store.js";
 import { Tracker } from "./jobs/tracker.js";
 import type { Logger } from "./log.js";
 import { MjClient } from "./mj/client.js";
+import { ProxyError } from "./mj/errors.js";
 
 export interface AppOptions {
   config: Config;
@@ -22,18 +25,25 @@ export interface AppOptions {
   /** Fine-tuning for tests; defaults suit Discord. */
   progressIntervalMs?: number;
   tokenSafetyMs?: number;
+  /** How long a stop waits for interactions under way (default: as long as a submit may take). */
+  drainTimeoutMs?: number;
 }
 
 export interface App {
   client: Client;
   context: BotContext;
-  /** Stops cleanly: no new work, pending edits flushed, store closed. */
+  /** Settles with the reason once Discord has closed the gateway for good (e.g. a revoked token). */
+  fatal: Promise<string>;
+  /** Stops cleanly: no new work, submits under way finished and saved, store closed. */
   stop(): Promise<void>;
 }
 
+/** Beyond the longest a submit may wait for the proxy: saving the job and telling the member. */
+const DRAIN_MARGIN_MS = 15_000;
+
 export async function startApp(options: AppOptions): Promise<App> {
   const { config, log } = options;
-  const store = JobStore.open(config.databaseUrl);
+  const store = await JobStore.openChecked(config.databaseUrl);
   const proxy = new MjClient({
     baseUrl: config.mjApiUrl,
     apiKey: config.mjApiKey,
@@ -70,19 +80,67 @@ export async function startApp(options: AppOptions): Promise<App> {
     jobDeadlineMs: options.jobDeadlineMs ?? config.jobTimeoutMinutes * 60_000,
   };
   const router = routeInteractions(client, context, options.commands ?? allCommands);
-  await client.login(config.discordToken);
+  const gateway = watchGateway(client, log.child({ module: "gateway" }));
+  const proxyCheck = proxy.ping().then(
+    (ms) => ({ ms }),
+    (error: unknown) => ({ error }),
+  );
+  try {
+    await client.login(config.discordToken);
+    if (!client.isReady()) await once(client, Events.ClientReady);
+  } catch (error) {
+    await Promise.allSettled([client.destroy(), proxy.close(), store.close()]);
+    throw error;
+  }
   tracker.start();
-  log.info({ proxy: config.mjApiUrl, mode: config.mjMode }, "mjcord is online");
+  const who = client.user?.tag ?? "the bot";
+  const servers = client.guilds.cache.size;
+  const checked = await proxyCheck;
+  const online = `mjcord is online as ${who} (${client.user?.id}) in ${servers} ${servers === 1 ? "server" : "servers"}`;
+  const where = {
+    bot: who,
+    servers,
+    proxy: config.mjApiUrl,
+    mode: config.mjMode,
+    pid: process.pid,
+  };
+  if ("ms" in checked) {
+    log.info(
+      { ...where, proxyMs: checked.ms },
+      `${online}; the proxy answered in ${checked.ms} ms`,
+    );
+  } else {
+    log.info(where, `${online}; the proxy did not answer`);
+    log.warn({ proxy: config.mjApiUrl }, proxyWarning(config.mjApiUrl, checked.error));
+  }
   return {
     client,
     context,
+    fatal: gateway.fatal,
     async stop() {
-      // New interactions first, then the ones under way, then polling; the store last.
-      await router.drain(10_000);
+      // New interactions first, then the ones under way (a submit may wait for the proxy as
+      // long as its timeout), then polling; the store last.
+      await router.drain(options.drainTimeoutMs ?? proxy.submitTimeoutMs + DRAIN_MARGIN_MS);
       await tracker.stop();
       await client.destroy();
       await proxy.close();
       await store.close();
     },
   };
+}
+
+/** The start-up check of the proxy failed: what the operator should look at. */
+function proxyWarning(url: string, error: unknown): string {
+  const status = error instanceof ProxyError ? error.httpStatus : undefined;
+  const detail = error instanceof ProxyError ? (error.description ?? "") : String(error);
+  if (status === 401 || status === 403) {
+    return `the proxy at ${url} refused the key (HTTP ${status}${detail ? `: ${detail}` : ""}): check MJ_API_KEY and MJ_AUTH_HEADER; every job will fail until it accepts it`;
+  }
+  if (status === 404 || status === 405) {
+    return `the proxy at ${url} has no /mj/task/list-by-condition (HTTP ${status}): check MJ_API_URL (the part before /mj)`;
+  }
+  if (status !== undefined) {
+    return `the proxy at ${url} answered HTTP ${status}${detail ? ` (${detail})` : ""} to a harmless read: jobs may fail until it recovers`;
+  }
+  return `the proxy at ${url} did not answer (${detail || "no answer"}): check MJ_API_URL; every job will fail until it answers`;
 }

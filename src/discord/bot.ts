@@ -30,7 +30,16 @@ export function routeInteractions(
   const underWay = new Set<Promise<void>>();
   let closing = false;
   client.on(Events.InteractionCreate, (interaction: Interaction) => {
-    if (closing) return; // shutting down: Discord will tell the member it did not respond
+    if (closing) {
+      // Shutting down: nothing new starts, and the member hears why (it costs nothing).
+      if (interaction.isRepliable()) {
+        void tellPrivately(
+          interaction,
+          "mjcord is restarting. Please try again in a minute.",
+        ).catch(() => undefined);
+      }
+      return;
+    }
     const handled = route(interaction, ctx, byName)
       .catch(async (error: unknown) => {
         ctx.log.error({ err: error, interaction: interaction.id }, "interaction failed");
@@ -57,6 +66,13 @@ async function route(
   ctx: BotContext,
   commands: Map<string, Command>,
 ): Promise<void> {
+  if (!interaction.inGuild()) {
+    // Commands are registered for servers only; an older global registration may still
+    // reach DMs, which are outside every server's rules.
+    if (interaction.isRepliable())
+      await tellPrivately(interaction, "mjcord works in servers only.");
+    return;
+  }
   if (interaction.isChatInputCommand()) {
     const command = commands.get(interaction.commandName);
     if (command) await command.execute(interaction, ctx);

@@ -160,6 +160,11 @@ export class MjClient {
     };
   }
 
+  /** The longest a submit waits for the proxy's answer. */
+  get submitTimeoutMs(): number {
+    return this.opts.submitTimeoutMs;
+  }
+
   /** `/submit/imagine` */
   imagine(req: ImagineRequest): Promise<SubmitOutcome> {
     return this.submit("submit/imagine", req, {
@@ -264,6 +269,28 @@ export class MjClient {
     return tasks;
   }
 
+  /**
+   * One harmless read (list-by-condition with no ids), tried once: does the proxy answer
+   * and accept the key? Resolves with the time it took; throws a ProxyError otherwise.
+   */
+  async ping(timeoutMs = 5_000): Promise<number> {
+    const started = performance.now();
+    const url = `${this.baseUrl}/mj/task/list-by-condition`;
+    let answer: Answer;
+    try {
+      answer = await this.exchange("POST", url, JSON.stringify({ ids: [] }), timeoutMs);
+    } catch (error) {
+      if (error instanceof ProxyError) throw error;
+      throw new ProxyError({
+        kind: "network",
+        description: describeNetworkError(error),
+        cause: error,
+      });
+    }
+    if (answer.status < 200 || answer.status >= 300) throw refusal(answer);
+    return Math.round(performance.now() - started);
+  }
+
   /** `GET /task/{id}/image-seed`: the seed as a string. */
   async imageSeed(id: string): Promise<string> {
     const path = `/mj/task/${encodeURIComponent(id)}/image-seed`;
@@ -337,19 +364,11 @@ export class MjClient {
   ): Promise<Answer | null> {
     const answer = await this.send(method, path, body, timeoutMs, "read");
     if (answer.status >= 200 && answer.status < 300) return answer;
-    const envelope = safeJson(answer.text);
-    const code = typeof envelope?.code === "number" ? envelope.code : undefined;
-    const description =
-      typeof envelope?.description === "string" ? envelope.description : undefined;
+    const error = refusal(answer);
     const notFound =
-      answer.status === 404 || code === 3 || /task_no_found/i.test(description ?? "");
+      answer.status === 404 || error.code === 3 || /task_no_found/i.test(error.description ?? "");
     if (notFoundIsNull && notFound) return null;
-    throw new ProxyError({
-      kind: code === undefined ? "http" : "rejected",
-      httpStatus: answer.status,
-      code,
-      description,
-    });
+    throw error;
   }
 
   /** One HTTP exchange, retried as the kind allows. Non-2xx answers are returned, not thrown. */
@@ -374,8 +393,7 @@ export class MjClient {
         if (!retryable || attempt >= this.opts.attempts) {
           throw new ProxyError({
             kind: "network",
-            description:
-              errorCode(error) || (error instanceof Error ? error.message : String(error)),
+            description: describeNetworkError(error),
             mayHaveSubmitted: kind === "submit" && !connectFailed,
             cause: error,
           });
@@ -448,6 +466,18 @@ async function readCapped(
   return Buffer.concat(chunks).toString("utf8");
 }
 
+/** A non-2xx answer as an error: "rejected" with the envelope's code, else "http". */
+function refusal(answer: Answer): ProxyError {
+  const envelope = safeJson(answer.text);
+  const code = typeof envelope?.code === "number" ? envelope.code : undefined;
+  return new ProxyError({
+    kind: code === undefined ? "http" : "rejected",
+    httpStatus: answer.status,
+    code,
+    description: typeof envelope?.description === "string" ? envelope.description : undefined,
+  });
+}
+
 function safeJson(text: string): Record<string, unknown> | null {
   try {
     const v: unknown = JSON.parse(text);
@@ -457,6 +487,10 @@ function safeJson(text: string): Record<string, unknown> | null {
   } catch {
     return null;
   }
+}
+
+function describeNetworkError(error: unknown): string {
+  return errorCode(error) || (error instanceof Error ? error.message : String(error));
 }
 
 function errorCode(error: unknown): string {

@@ -4,10 +4,11 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Writable } from "node:stream";
+import { commands } from "../../commands/index.js";
 import { type App, startApp } from "../../src/app.js";
 import type { Config } from "../../src/config.js";
+import { registerCommands } from "../../src/discord/registration.js";
 import { createLogger } from "../../src/log.js";
-import { registerCommands } from "../../src/register.js";
 import {
   type Simulator,
   type SimulatorOptions,
@@ -21,6 +22,12 @@ export interface WorldOptions {
   jobDeadlineMs?: number;
   pollIntervalMs?: number;
   tokenSafetyMs?: number;
+  /** Settings that differ from the world's (e.g. a proxy that does not answer). */
+  config?: Partial<Config>;
+  /** What `logs` keeps (default warn). */
+  logLevel?: Config["logLevel"];
+  /** How long a stop waits for interactions under way. */
+  drainTimeoutMs?: number;
 }
 
 export interface World {
@@ -53,10 +60,11 @@ export async function startWorld(options: WorldOptions = {}): Promise<World> {
     logLevel: "warn",
     maxImageMb: 10,
     jobTimeoutMinutes: 30,
+    ...options.config,
   };
   const logs: string[] = [];
   const log = createLogger({
-    level: "warn",
+    level: options.logLevel ?? "warn",
     secrets: [config.discordToken, config.mjApiKey],
     destination: new Writable({
       write(chunk, _enc, done) {
@@ -65,7 +73,12 @@ export async function startWorld(options: WorldOptions = {}): Promise<World> {
       },
     }),
   });
-  await registerCommands(config.discordToken, config.discordApiUrl, config.discordGuildId);
+  await registerCommands(
+    commands,
+    config.discordToken,
+    config.discordApiUrl,
+    config.discordGuildId,
+  );
   const launch = () =>
     startApp({
       config,
@@ -73,6 +86,7 @@ export async function startWorld(options: WorldOptions = {}): Promise<World> {
       jobDeadlineMs: options.jobDeadlineMs,
       progressIntervalMs: 50,
       tokenSafetyMs: options.tokenSafetyMs,
+      drainTimeoutMs: options.drainTimeoutMs,
     });
   const world: World = {
     fake,

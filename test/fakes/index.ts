@@ -356,6 +356,15 @@ export class FakeDiscord {
     rec.expiredByHand = true;
   }
 
+  /**
+   * The bot token is reset in the Developer Portal: the old one stops working on REST
+   * (401) and the gateway closes its sessions with 4004, as Discord does.
+   */
+  revokeBotToken(): void {
+    this.state.settings.botToken = `${this.state.settings.botToken.split(".")[0]}.revoked.${Date.now()}`;
+    this.gateway.dropConnections(4004);
+  }
+
   /** Commands of the last bulk overwrite: "guild" (default when any) or "global". */
   registeredCommands(scope?: "guild" | "global"): RegisteredCommand[] {
     const guild = this.state.guildCommands.get(this.state.guildId);
