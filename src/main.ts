@@ -1,7 +1,12 @@
-// Entry point of `npm start`: configuration, logger, the app; signals.
-import { startApp } from "./app.js";
+// Entry point of `npm start`: configuration, logger, the app; signals and fatal ends.
+// SIGTERM and SIGINT stop the bot cleanly, however many copies arrive: a process manager
+// signals the process, systemd the whole process group, npm forwards what it gets, and a
+// second copy must not cut the drain short. A gateway closed for good (a revoked token)
+// stops the bot with status 1, so that a supervisor notices.
+import { type App, startApp } from "./app.js";
 import { ConfigError, loadConfig } from "./config.js";
-import { createLogger } from "./log.js";
+import { StoreError } from "./jobs/store.js";
+import { createLogger, type Logger } from "./log.js";
 
 async function main(): Promise<void> {
   const config = loadConfig();
@@ -9,20 +14,50 @@ async function main(): Promise<void> {
     level: config.logLevel,
     secrets: [config.discordToken, config.mjApiKey],
   });
-  const app = await startApp({ config, log });
-  const stop = async (signal: string) => {
-    log.info({ signal }, "shutting down");
-    await app.stop();
-    process.exit(0);
+  let starting: Promise<App> | undefined;
+  let stopping: Promise<never> | undefined;
+  const stop = (why: Record<string, unknown>, status: number): Promise<never> => {
+    if (stopping) {
+      log.info(why, "already shutting down; waiting for the work under way");
+      return stopping;
+    }
+    log.info(why, "shutting down");
+    stopping = (async () => {
+      // A signal during start-up waits for the start, then stops what it started.
+      const app = await starting?.catch(() => undefined);
+      await app?.stop().catch((error: unknown) => log.error({ err: error }, "unclean stop"));
+      log.info("stopped");
+      process.exit(status);
+    })();
+    return stopping;
   };
-  process.once("SIGINT", () => void stop("SIGINT"));
-  process.once("SIGTERM", () => void stop("SIGTERM"));
+  for (const signal of ["SIGINT", "SIGTERM"] as const) {
+    process.on(signal, () => void stop({ signal }, 0));
+  }
+  failLoudly(log);
+  starting = startApp({ config, log });
+  const app = await starting;
+  void app.fatal.then((reason) => stop({ reason }, 1));
+}
+
+/** A crash is logged as one line, then the process ends: a supervisor restarts it. */
+function failLoudly(log: Logger): void {
+  process.on("uncaughtException", (error) => {
+    log.fatal({ err: error }, "uncaught exception; mjcord stops");
+    process.exit(1);
+  });
+  process.on("unhandledRejection", (reason) => {
+    log.fatal({ err: reason }, "unhandled rejection; mjcord stops");
+    process.exit(1);
+  });
 }
 
 main().catch((error: unknown) => {
   if (error instanceof ConfigError) {
     // A configuration problem is the operator's to fix: the message, not a stack trace.
     process.stderr.write(`${error.message}\n`);
+  } else if (error instanceof StoreError) {
+    process.stderr.write(`mjcord cannot start: ${error.message}\n`);
   } else {
     process.stderr.write(
       `mjcord stopped: ${error instanceof Error ? error.message : String(error)}\n`,

@@ -129,7 +129,8 @@ describe("npm start with a bad configuration", () => {
   const run = (env: Record<string, string>, files: Record<string, string> = {}) => {
     const cwd = mkdtempSync(join(tmpdir(), "mjcord-start-"));
     for (const [name, text] of Object.entries(files)) writeFileSync(join(cwd, name), text);
-    return spawnSync(join(root, "node_modules/.bin/tsx"), [join(root, "src/main.ts")], {
+    // The command `npm start` runs, in a process of its own (no wrapper that could outlive it).
+    return spawnSync(process.execPath, ["--import", "tsx", join(root, "src/main.ts")], {
       cwd,
       env: { PATH: process.env.PATH ?? "", ...env },
       encoding: "utf8",

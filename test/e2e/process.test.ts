@@ -1,74 +1,133 @@
-// The bot as an operator runs it: `npm start`'s entry point in its own process, pointed at
-// the fake Discord (DISCORD_API_URL) with the simulator as the proxy; killed with SIGKILL
-// mid-job and started again.
-import { type ChildProcess, spawn } from "node:child_process";
-import { mkdtempSync } from "node:fs";
+// The bot as an operator runs it: `npm start` in a process of its own, from a copy of the
+// project reached through symlinks in a path with `#` and spaces, pointed at the fake
+// Discord (DISCORD_API_URL) with the simulator as the proxy. Killed with SIGKILL mid-job,
+// stopped with SIGTERM while a submit is under way, and refused by Discord and by its
+// database.
+import { chmodSync, mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterEach, describe, expect, it } from "vitest";
-import { registerCommands } from "../../src/register.js";
+import { commands } from "../../commands/index.js";
+import { registerCommands } from "../../src/discord/registration.js";
+import { JobStore } from "../../src/jobs/store.js";
 import { type Simulator, startSimulator } from "../../src/simulator/index.js";
 import { type FakeDiscord, startFakeDiscord } from "../fakes/index.js";
+import {
+  isRunning,
+  killStarted,
+  markedProcesses,
+  type Started,
+  signalGroup,
+  startProcess,
+  waitUntil,
+} from "../support/processes.js";
 import { GRID_BUTTONS } from "./helpers.js";
 
 const root = fileURLToPath(new URL("../..", import.meta.url));
-let fake: FakeDiscord;
-let sim: Simulator;
-const bots: ChildProcess[] = [];
-/** What the bots printed, shown when a test fails. */
-const output: string[] = [];
+let fake: FakeDiscord | undefined;
+let sim: Simulator | undefined;
+const bots: Started[] = [];
 
 afterEach(async (context) => {
-  if (context.task.result?.state === "fail") console.error(output.join(""));
-  output.length = 0;
-  for (const bot of bots) bot.kill("SIGKILL");
+  if (context.task.result?.state === "fail") {
+    for (const bot of bots) console.error(bot.output());
+  }
+  bots.length = 0;
+  await killStarted();
   await fake?.close();
   await sim?.close();
+  fake = undefined;
+  sim = undefined;
 });
 
-function startBot(env: Record<string, string>): ChildProcess {
-  const bot = spawn(join(root, "node_modules/.bin/tsx"), [join(root, "src/main.ts")], {
-    cwd: mkdtempSync(join(tmpdir(), "mjcord-proc-")),
-    env: { PATH: process.env.PATH ?? "", ...env },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  bots.push(bot);
-  bot.stderr?.on("data", (d) => output.push(String(d)));
-  bot.stdout?.on("data", (d) => output.push(String(d)));
-  return bot;
+/** A copy of the project made of symlinks, in a folder whose path has `#` and spaces. */
+function symlinkedCopy(): string {
+  const dir = join(mkdtempSync(join(tmpdir(), "mjcord #proc ")), "my bot #1");
+  mkdirSync(dir);
+  for (const name of ["package.json", "tsconfig.json", "src", "commands", "node_modules"]) {
+    symlinkSync(join(root, name), join(dir, name));
+  }
+  return dir;
 }
 
-describe("npm start against the fakes", () => {
-  it("serves /imagine, survives kill -9 mid-job, and finishes the job after the restart", async () => {
-    sim = await startSimulator({ stepMs: 400, imageSize: 96 });
-    fake = await startFakeDiscord();
-    await registerCommands(fake.botToken, fake.apiUrl, fake.guildId);
-    const env = {
+/** Only what the bot needs: no `.env` of a developer's, no inherited settings. */
+function baseEnv(): Record<string, string> {
+  return { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? tmpdir() };
+}
+
+function freshDatabase(): string {
+  return `sqlite://${join(mkdtempSync(join(tmpdir(), "mjcord-db-")), "bot.sqlite")}`;
+}
+
+async function startFakes(simOptions: Parameters<typeof startSimulator>[0] = {}) {
+  sim = await startSimulator({ stepMs: 400, imageSize: 96, ...simOptions });
+  fake = await startFakeDiscord();
+  await registerCommands(commands, fake.botToken, fake.apiUrl, fake.guildId);
+  return {
+    sim,
+    fake,
+    env: {
+      ...baseEnv(),
       DISCORD_TOKEN: fake.botToken,
       DISCORD_API_URL: fake.apiUrl,
       MJ_API_URL: sim.url,
       MJ_API_KEY: "sim-key",
-      DATABASE_URL: `sqlite://${join(mkdtempSync(join(tmpdir(), "mjcord-db-")), "bot.sqlite")}`,
+      DATABASE_URL: freshDatabase(),
       POLL_INTERVAL_MS: "250",
-      LOG_LEVEL: "warn",
-    };
-    const first = startBot(env);
-    await fake.waitForClient(20_000);
+      LOG_LEVEL: "info",
+    },
+  };
+}
+
+/** `npm start` (or another script) in `cwd`, in a process group of its own. */
+function npm(script: string[], cwd: string, env: Record<string, string>): Started {
+  const bot = startProcess("npm", script, { cwd, env });
+  bots.push(bot);
+  return bot;
+}
+
+/** The pid of the bot itself (not npm's), from its start-up line. */
+async function botPid(bot: Started): Promise<number> {
+  const pid = await waitUntil(() => {
+    for (const line of bot.output().split("\n")) {
+      if (!line.startsWith("{")) continue;
+      const entry = JSON.parse(line) as { msg?: string; pid?: number };
+      if (entry.msg?.startsWith("mjcord is online")) return entry.pid;
+    }
+    return undefined;
+  }, 30_000);
+  if (!pid) throw new Error(`the bot never said it was online:\n${bot.output()}`);
+  return pid;
+}
+
+async function gone(pid: number): Promise<boolean> {
+  return (await waitUntil(() => !isRunning(pid), 10_000)) === true;
+}
+
+describe("npm start against the fakes", () => {
+  it("serves /imagine, survives kill -9 of its process group mid-job, and finishes the job after the restart", async () => {
+    const { sim, fake, env } = await startFakes();
+    const cwd = symlinkedCopy();
+    const first = npm(["start"], cwd, env);
+    const firstPid = await botPid(first);
     const cmd = await fake.runCommand("imagine", { prompt: "a red fox" }, { user: "alice" });
     // Killed while the job is shown as under way, long before it can finish.
     await fake.waitFor(() => /Waiting|Queued|%/.test(cmd.original()?.content ?? "") || undefined, {
       timeoutMs: 15_000,
       what: "the job under way",
     });
-    first.kill("SIGKILL");
-    await new Promise((resolve) => first.once("exit", resolve));
+    signalGroup(first, "SIGKILL");
+    await first.exited;
+    expect(await gone(firstPid)).toBe(true);
+    expect(markedProcesses()).toEqual([]);
     const tasks = (await (
       await fetch(`${sim.url}/mj/task/list`, { headers: { authorization: "Bearer sim-key" } })
     ).json()) as Array<{ status: string }>;
     expect(tasks.map((t) => t.status)).not.toContain("SUCCESS");
 
-    startBot(env);
+    const second = npm(["start"], cwd, env);
+    expect(await botPid(second)).not.toBe(firstPid);
     const final = await fake.waitFor(
       () => {
         const m = cmd.original();
@@ -79,5 +138,122 @@ describe("npm start against the fakes", () => {
     expect(fake.buttons(final.id).map((b) => b.label)).toEqual(GRID_BUTTONS);
     expect(sim.requests.filter((r) => r.path.endsWith("/submit/imagine"))).toHaveLength(1);
     expect(fake.violations).toEqual([]);
+  }, 90_000);
+
+  it.each([
+    ["the npm process alone (docker stop, a process manager)", "process"],
+    ["its whole process group (systemd, Ctrl-C)", "group"],
+  ] as const)(
+    "SIGTERM to %s waits for the submit under way, exits 0 and leaves nothing behind",
+    async (_, target) => {
+      const { sim, fake, env } = await startFakes();
+      const cwd = symlinkedCopy();
+      const bot = npm(["start"], cwd, env);
+      const pid = await botPid(bot);
+      // The proxy takes 3 s to answer this submit: long past any quick exit.
+      sim.injectFault({ match: "/submit/imagine", delayMs: 3_000 });
+      const cmd = await fake.runCommand("imagine", { prompt: "a calm lake" }, { user: "alice" });
+      await waitUntil(() => sim.requests.some((r) => r.path.endsWith("/submit/imagine")), 10_000);
+      if (target === "process") bot.child.kill("SIGTERM");
+      else signalGroup(bot, "SIGTERM");
+
+      expect(await bot.exited).toEqual({ code: 0, signal: null });
+      expect(await gone(pid)).toBe(true);
+      expect(markedProcesses()).toEqual([]);
+      expect(bot.output()).toContain('"msg":"stopped"');
+      // The billed job was saved before the bot stopped: the next start shows its picture.
+      const again = npm(["start"], cwd, env);
+      await botPid(again);
+      await fake.waitFor(() => (cmd.original()?.attachments.length ?? 0) > 0 || undefined, {
+        timeoutMs: 30_000,
+        what: "the picture of the job submitted during the stop",
+      });
+      expect(sim.requests.filter((r) => r.path.endsWith("/submit/imagine"))).toHaveLength(1);
+      expect(fake.violations).toEqual([]);
+    },
+    90_000,
+  );
+
+  it("exits 1 with a clear line when the bot token is revoked", async () => {
+    const { fake, env } = await startFakes();
+    const bot = npm(["start"], symlinkedCopy(), env);
+    const pid = await botPid(bot);
+    fake.revokeBotToken();
+    expect((await bot.exited).code).toBe(1);
+    expect(await gone(pid)).toBe(true);
+    expect(bot.output()).toContain(
+      "Discord refused the bot token: DISCORD_TOKEN is wrong or was reset in the Developer Portal (gateway close 4004)",
+    );
+  }, 60_000);
+});
+
+describe("npm run register", () => {
+  it("registers every command, for servers only, from a symlinked copy in a path with # and spaces", async () => {
+    const { fake, env } = await startFakes();
+    const run = npm(["run", "register"], symlinkedCopy(), {
+      ...env,
+      DISCORD_GUILD_ID: fake.guildId,
+    });
+    expect(await run.exited).toEqual({ code: 0, signal: null });
+    const names = commands.map((c) => c.definition.name);
+    expect(run.output()).toContain(`Registered ${names.length} commands (server ${fake.guildId})`);
+    const registered = fake.registeredCommands("guild");
+    expect(registered.map((c) => c.name)).toEqual(names);
+    for (const c of registered) {
+      expect(c).toMatchObject({ contexts: [0], integration_types: [0] });
+    }
+    expect(fake.violations).toEqual([]);
+  }, 60_000);
+});
+
+describe("a database that cannot be used stops start-up", () => {
+  /** The bot's own entry point, as `npm start` runs it; as root, without root's file powers. */
+  function startBot(databaseUrl: string): Started {
+    const asRoot = process.getuid?.() === 0;
+    const bot = startProcess(process.execPath, ["--import", "tsx", "src/main.ts"], {
+      cwd: root,
+      env: {
+        ...baseEnv(),
+        DISCORD_TOKEN: "token-never-used",
+        MJ_API_KEY: "key-never-used",
+        DISCORD_API_URL: "http://127.0.0.1:9/api",
+        DATABASE_URL: databaseUrl,
+      },
+      // Root may write any file; an operator's bot user may not. Drop the powers that let
+      // root ignore file permissions, so that a read-only file is read-only here too.
+      ...(asRoot
+        ? { wrapper: ["setpriv", "--bounding-set=-dac_override,-dac_read_search", "--"] }
+        : {}),
+    });
+    bots.push(bot);
+    return bot;
+  }
+
+  it("a read-only database file: exit 1, naming DATABASE_URL and why", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "mjcord-ro-"));
+    const file = join(dir, "bot.sqlite");
+    const store = await JobStore.openChecked(`sqlite://${file}`);
+    await store.close();
+    chmodSync(file, 0o444);
+    chmodSync(dir, 0o555);
+    const bot = startBot(`sqlite://${file}`);
+    const { code } = await bot.exited;
+    chmodSync(dir, 0o755);
+    expect(code).toBe(1);
+    expect(bot.output()).toContain(
+      `mjcord cannot start: DATABASE_URL (sqlite://${file}): the store is read-only: the bot's user must be able to write the file and its folder (SQLITE_READONLY`,
+    );
+    expect(bot.output()).not.toMatch(/\n\s+at /);
+  }, 60_000);
+
+  it("a corrupted database file: exit 1, naming DATABASE_URL and why", async () => {
+    const file = join(mkdtempSync(join(tmpdir(), "mjcord-bad-")), "bot.sqlite");
+    writeFileSync(file, Buffer.alloc(8192, "not a database at all "));
+    const bot = startBot(`sqlite://${file}`);
+    expect((await bot.exited).code).toBe(1);
+    expect(bot.output()).toContain(
+      `mjcord cannot start: DATABASE_URL (sqlite://${file}): the file is not an intact SQLite database (corrupted?): restore it from a backup or move it away (SQLITE_NOTADB`,
+    );
+    expect(bot.output()).not.toMatch(/\n\s+at /);
   }, 60_000);
 });
