@@ -156,6 +156,14 @@ describe("npm start against the fakes", () => {
       await waitUntil(() => sim.requests.some((r) => r.path.endsWith("/submit/imagine")), 10_000);
       if (target === "process") bot.child.kill("SIGTERM");
       else signalGroup(bot, "SIGTERM");
+      // While it waits for that submit, a new command is told why nothing starts.
+      await waitUntil(() => bot.output().includes('"msg":"shutting down"'), 10_000);
+      const late = await fake.runCommand("imagine", { prompt: "too late" }, { user: "bob" });
+      const refusal = await late.firstResponse();
+      expect(refusal.type).toBe(4);
+      expect(refusal.body).toMatchObject({
+        data: { content: "mjcord is restarting. Please try again in a minute.", flags: 64 },
+      });
 
       expect(await bot.exited).toEqual({ code: 0, signal: null });
       expect(await gone(pid)).toBe(true);

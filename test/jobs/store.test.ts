@@ -1,6 +1,7 @@
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import sqlite3 from "sqlite3";
 import { afterEach, describe, expect, it } from "vitest";
 import { JobStore } from "../../src/jobs/store.js";
 import { testJob } from "../support/jobs.js";
@@ -86,4 +87,34 @@ describe("JobStore on SQLite", () => {
   it("refuses a store URL it cannot open, naming DATABASE_URL", () => {
     expect(() => JobStore.open("redis://localhost")).toThrow(/DATABASE_URL/);
   });
+
+  it("a working store passes the start-up check and keeps nothing of it", async () => {
+    const url = sqliteUrl();
+    const store = await JobStore.openChecked(url);
+    opened.push(store);
+    const raw = new sqlite3.Database(url.slice("sqlite://".length));
+    const rows = await new Promise<Array<{ key: string }>>((resolve, reject) =>
+      raw.all("SELECT key FROM keyv", (err, r: Array<{ key: string }>) =>
+        err ? reject(err) : resolve(r),
+      ),
+    );
+    raw.close();
+    expect(rows).toEqual([]);
+  });
+
+  it("a database another process holds locked stops the start-up check, naming DATABASE_URL", async () => {
+    const url = sqliteUrl();
+    await (await JobStore.openChecked(url)).close();
+    const holder = new sqlite3.Database(url.slice("sqlite://".length));
+    await new Promise<void>((resolve, reject) =>
+      holder.exec("BEGIN EXCLUSIVE", (err) => (err ? reject(err) : resolve())),
+    );
+    try {
+      await expect(JobStore.openChecked(url)).rejects.toThrow(
+        `DATABASE_URL (${url}): another process holds the database locked (SQLITE_BUSY`,
+      );
+    } finally {
+      await new Promise((resolve) => holder.close(resolve));
+    }
+  }, 30_000);
 });
