@@ -1,13 +1,14 @@
 /**
- * The proxy's button catalogue (spec §8): what each `customId` does, whether pressing it
+ * The proxy's button catalogue (§8): what each `customId` does, whether pressing it
  * needs input from the user first (a Discord modal), how to show it, and which servers
  * accept it on `/submit/action` (§8.7). Pure: no Discord, no HTTP.
+ * § numbers refer to docs/proxy-behaviour.md.
  *
  * The customId is never altered: the bot must send back exactly what the proxy gave it.
  * Unknown customIds still yield a usable ButtonInfo, so new Midjourney buttons keep working.
  */
 
-/** What a button does, derived from its customId (spec §8). */
+/** What a button does, derived from its customId (§8). */
 export type ButtonKind =
   | "upscale" // MJ::JOB::upsample::N::{hash} (U1–U4)
   | "upscale_hd" // MJ::JOB::upsample_v7_2x_subtle::1::{hash}::SOLO, v6/v6r1/v5 2x/4x, any upsample_*
@@ -32,7 +33,7 @@ export type ButtonKind =
   | "video_manual" // legacy MJ::JOB::video::{low|high}::{id}::{type}::manual
   | "unknown";
 
-/** A button as found in a proxy task's `buttons` array (spec §8.1); tolerant of nulls. */
+/** A button as found in a proxy task's `buttons` array (§8.1); tolerant of nulls. */
 export interface ProxyButton {
   customId: string;
   emoji?: string | null;
@@ -67,7 +68,7 @@ export interface ButtonInfo {
   emoji?: string;
   /** True for buttons the bot must not show (MJ::BOOKMARK: produces no image). */
   hidden: boolean;
-  /** Which servers accept this customId on /submit/action (spec §8.7). */
+  /** Which servers accept this customId on /submit/action (§8.7). */
   accepted: { plus: boolean; trueai: boolean; gateway: boolean };
 }
 

@@ -1,6 +1,7 @@
 // Proxy texts (often Chinese, sometimes gateway keywords) -> plain words for members.
-// Never branch on these texts for logic: they differ per server and version (§0 of the
-// behaviour notes); they are only for display. Unknown texts are shown as they are.
+// Never branch on these texts for logic: they differ per server and version (§0); they are
+// only for display. Unknown texts are shown as they are.
+// § numbers refer to docs/proxy-behaviour.md.
 
 interface Rule {
   match: RegExp;

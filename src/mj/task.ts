@@ -1,6 +1,6 @@
 // Tolerant parsing of proxy answers: tasks and submit envelopes.
 // Unknown fields are ignored, nulls accepted, numbers-as-strings and strings-as-numbers
-// both understood (behaviour notes §4, §6, §7.6, §16).
+// both understood (docs/proxy-behaviour.md §4, §6, §7.6, §16).
 import { ProxyError } from "./errors.js";
 
 export type TaskStatus =
@@ -159,7 +159,7 @@ function parseButtons(v: unknown): TaskButton[] {
 
 /**
  * Parses a task object. Returns null for "not found": an empty body, `null`,
- * or an object without an `id` (behaviour notes §7.6).
+ * or an object without an `id` (§7.6).
  */
 export function parseTask(value: unknown): Task | null {
   if (!isObject(value)) return null;

@@ -1,4 +1,7 @@
-/** `/submit/action` and `/submit/modal`: buttons, and the code-21 MODAL flow (§5, §8). */
+/**
+ * `/submit/action` and `/submit/modal`: buttons, and the code-21 MODAL flow
+ * (docs/proxy-behaviour.md §5, §8).
+ */
 import { KEYCAPS } from "./buttons.js";
 import { buildChild, finalOf } from "./children.js";
 import {

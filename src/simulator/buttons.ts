@@ -1,5 +1,5 @@
 /**
- * The button sets a finished task carries (§8 of the behaviour notes), built from the job hash.
+ * The button sets a finished task carries (docs/proxy-behaviour.md §8), built from the job hash.
  * Order, labels and emoji follow the fixtures (Discord's rows, flattened; the Web link dropped).
  */
 import type { Button } from "./types.js";

@@ -1,4 +1,7 @@
-/** What pressing a button produces: the child task, per customId kind (§8). Pure of I/O. */
+/**
+ * What pressing a button produces: the child task, per customId kind (docs/proxy-behaviour.md §8).
+ * Pure of I/O.
+ */
 import type { Ctx } from "./common.js";
 import type { Press } from "./customids.js";
 import { hash32, jobHash } from "./ids.js";

@@ -1,4 +1,7 @@
-/** What every endpoint handler shares: context, request fields, queueing. */
+/**
+ * What every endpoint handler shares: context, request fields, queueing.
+ * § numbers refer to docs/proxy-behaviour.md.
+ */
 import { envelope, invalid, type Reply, submitted } from "./envelope.js";
 import { shortHash } from "./ids.js";
 import type { ImageInput } from "./inputs.js";

@@ -1,4 +1,7 @@
-/** What a pressed customId asks for, and which servers accept it (§8.7). Pure. */
+/**
+ * What a pressed customId asks for, and which servers accept it (docs/proxy-behaviour.md §8.7).
+ * Pure.
+ */
 
 type Direction = "left" | "right" | "up" | "down";
 

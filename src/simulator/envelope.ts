@@ -1,4 +1,7 @@
-/** HTTP replies: the submit envelope (§4), gateway errors (§16), plain answers. */
+/**
+ * HTTP replies: the submit envelope (§4), gateway errors (§16), plain answers.
+ * § numbers refer to docs/proxy-behaviour.md.
+ */
 import type { Envelope } from "./types.js";
 
 /** The simulated Discord account (same as the fixtures). */

@@ -1,4 +1,7 @@
-/** notifyHook delivery (§9): POST the whole task JSON; fire-and-forget, no retries. */
+/**
+ * notifyHook delivery (docs/proxy-behaviour.md §9): POST the whole task JSON; fire-and-forget,
+ * no retries.
+ */
 import type { SimTask } from "./task.js";
 
 /** trueai's state order; a notify is skipped when its order is not above the last one sent. */

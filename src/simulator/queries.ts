@@ -1,4 +1,7 @@
-/** Task queries: fetch (§7.6), list-by-condition (§10), image-seed (§11), list, queue, cancel. */
+/**
+ * Task queries: fetch (§7.6), list-by-condition (§10), image-seed (§11), list, queue, cancel.
+ * § numbers refer to docs/proxy-behaviour.md.
+ */
 import type { Ctx } from "./common.js";
 import { envelope, gatewayError, json, type Reply, text } from "./envelope.js";
 import { isTerminal, view } from "./task.js";

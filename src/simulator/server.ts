@@ -134,7 +134,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     const auth = checkAuth(req.headers, config.apiKey);
     if (auth !== "ok") return unauthorised(auth, config.dialect);
     const reply = route(ctx(), method, pathname, body);
-    // new-api rewrites "queued" to plain success (§16).
+    // new-api rewrites "queued" to plain success (docs/proxy-behaviour.md §16).
     const env = reply.json as { code?: unknown } | undefined;
     if (config.dialect === "gateway" && env && env.code === 22) {
       return { ...reply, json: { ...(reply.json as object), code: 1 } };

@@ -1,4 +1,4 @@
-/** Tasks in memory and their lifecycle (§7), driven by timers of `stepMs`. */
+/** Tasks in memory and their lifecycle (docs/proxy-behaviour.md §7), driven by `stepMs` timers. */
 import { setMaxListeners } from "node:events";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { MediaStore } from "./media.js";

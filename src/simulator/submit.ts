@@ -1,4 +1,4 @@
-/** The submit endpoints that start a job from scratch (§3, §12, §13). */
+/** The submit endpoints that start a job from scratch (docs/proxy-behaviour.md §3, §12, §13). */
 import {
   botTypeOf,
   type Call,

@@ -1,4 +1,7 @@
-/** The simulator's task model, and its wire views (trueai/plus, new-api gateway). */
+/**
+ * The simulator's task model, and its wire views (trueai/plus, new-api gateway).
+ * § numbers refer to docs/proxy-behaviour.md.
+ */
 import { INSTANCE_ID } from "./envelope.js";
 import { jobHash, newTaskId, snowflake } from "./ids.js";
 import type { Cell } from "./images.js";

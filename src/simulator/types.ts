@@ -1,4 +1,7 @@
-/** Public types of the proxy simulator, and the wire shapes it answers with. */
+/**
+ * Public types of the proxy simulator, and the wire shapes it answers with.
+ * § numbers refer to docs/proxy-behaviour.md.
+ */
 
 export type Dialect = "trueai" | "gateway";
 
@@ -17,7 +20,7 @@ export interface SimulatorOptions {
   imageSize?: number;
   /** The account's remix switch: V, vary, pan, reroll and animate then return code 21. */
   remix?: boolean;
-  /** "gateway" = new-api rewriting (§16 of the behaviour notes). Default "trueai". */
+  /** "gateway" = new-api rewriting (§16). Default "trueai". */
   dialect?: Dialect;
   /** How an unknown id answers on fetch in the trueai dialect: java 200 empty body, trueai 204. */
   unknownFetch?: "empty200" | "204";

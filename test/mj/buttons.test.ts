@@ -1,3 +1,4 @@
+// § numbers in the test names refer to docs/proxy-behaviour.md.
 import { describe, expect, it } from "vitest";
 import {
   type ButtonKind,
