@@ -1,8 +1,9 @@
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { describe, expect, it } from "vitest";
 import { ConfigError, loadConfig, readEnvFile } from "../src/config.js";
 
@@ -130,7 +131,9 @@ describe("npm start with a bad configuration", () => {
     const cwd = mkdtempSync(join(tmpdir(), "mjcord-start-"));
     for (const [name, text] of Object.entries(files)) writeFileSync(join(cwd, name), text);
     // The command `npm start` runs, in a process of its own (no wrapper that could outlive it).
-    return spawnSync(process.execPath, ["--import", "tsx", join(root, "src/main.ts")], {
+    // The tsx loader resolved from the project, since cwd is elsewhere (for its .env).
+    const tsx = pathToFileURL(createRequire(join(root, "package.json")).resolve("tsx")).href;
+    return spawnSync(process.execPath, ["--import", tsx, join(root, "src/main.ts")], {
       cwd,
       env: { PATH: process.env.PATH ?? "", ...env },
       encoding: "utf8",
