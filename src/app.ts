@@ -38,12 +38,19 @@ export interface App {
   stop(): Promise<void>;
 }
 
+/** How often expired stashes are deleted from the store. */
+const SWEEP_INTERVAL_MS = 10 * 60_000;
+
 /** Beyond the longest a submit may wait for the proxy: saving the job and telling the member. */
 const DRAIN_MARGIN_MS = 15_000;
 
 export async function startApp(options: AppOptions): Promise<App> {
   const { config, log } = options;
   const store = await JobStore.openChecked(config.databaseUrl);
+  // Expired stashes (pictures kept for Retry, unconfirmed offers) are deleted on a timer.
+  store.sweepEvery(SWEEP_INTERVAL_MS, (error) =>
+    log.warn({ err: error }, "expired stashes not swept; next time"),
+  );
   const proxy = new MjClient({
     baseUrl: config.mjApiUrl,
     apiKey: config.mjApiKey,

@@ -1,5 +1,6 @@
 // Starting a job from an interaction: acknowledge at once (a public reply that becomes
-// the job's message), submit, record and follow the job, show its first state.
+// the job's message), then write it ahead, submit, record and follow it (src/jobs/launch.ts),
+// and show its first state.
 import type {
   ButtonInteraction,
   ChatInputCommandInteraction,
@@ -8,10 +9,10 @@ import type {
   RepliableInteraction,
 } from "discord.js";
 import type { MjMode } from "../config.js";
-import { type Job, type JobKind, newJob, newJobId } from "../jobs/job.js";
-import { type SubmitRequest, submitRequest } from "../jobs/submit.js";
-import { ProxyError } from "../mj/errors.js";
-import type { SubmitOutcome } from "../mj/task.js";
+import { imagesOwner, imagesTtlMs } from "../jobs/images.js";
+import { type Job, type JobKind, newJob } from "../jobs/job.js";
+import { launch, withImages, withOutcome } from "../jobs/launch.js";
+import type { SubmitRequest } from "../jobs/submit.js";
 import type { BotContext } from "./context.js";
 
 export type JobInteraction =
@@ -34,15 +35,24 @@ export interface JobSpec {
 }
 
 const DEFAULT_ATTACHMENT_LIMIT = 10 * 1024 * 1024;
+const IMAGES_GONE =
+  "The pictures of this job are no longer kept, so it cannot be retried. Run the command again with them.";
 
-/** Acknowledges, submits and follows a job. Never throws for proxy errors: they are shown. */
+/**
+ * Acknowledges, submits and follows a job. The job is saved before the submit leaves (see
+ * src/jobs/launch.ts). Never throws for proxy or store errors: they are shown.
+ */
 export async function launchJob(
   interaction: JobInteraction,
   ctx: BotContext,
   spec: JobSpec,
 ): Promise<Job> {
-  const messageId = await acknowledge(interaction);
-  let job: Job = newJob({
+  // A Retry of a job with pictures: they come from a stash that expires. Decided before the
+  // public reply, so that nothing is shown when nothing can be done.
+  const retryOf = imagesOwner(spec.request);
+  const request = await withImages(ctx.store, spec.request).catch(() => null);
+  const messageId = request ? await acknowledge(interaction) : null;
+  const draft: Job = newJob({
     kind: spec.kind,
     userId: interaction.user.id,
     prompt: spec.prompt,
@@ -61,80 +71,23 @@ export async function launchJob(
     },
     deadlineMs: ctx.jobDeadlineMs,
   });
-  const id = job.id;
-  try {
-    const outcome = await submitRequest(ctx.proxy, spec.request, {
-      mode: spec.mode,
-      state: `mjcord:${id}`,
-    });
-    job = { ...withOutcome(job, outcome), prompt: spec.promptsPerTask?.[0] ?? spec.prompt };
-    if (outcome.formSkipped) {
-      job = {
-        ...job,
-        prompt: spec.parentPrompt ?? job.prompt,
-        note: "Your edited prompt was not used: the proxy's Midjourney account has Remix off.",
-      };
-    }
-    await ctx.store.putJob(job);
-    await ctx.tracker.follow(job);
-    ctx.log.info(
-      { jobId: id, taskId: job.taskId, kind: spec.kind, user: job.userId },
-      "job submitted",
-    );
-    if (outcome.kind === "submitted")
-      await followSiblings(ctx, job, outcome.taskIds.slice(1), spec);
-  } catch (error) {
-    const failure =
-      error instanceof ProxyError
-        ? error.userMessage
-        : "Something went wrong while starting this job.";
-    if (!(error instanceof ProxyError)) ctx.log.error({ err: error, jobId: id }, "submit crashed");
-    else ctx.log.warn({ err: error, jobId: id }, "proxy refused the job");
-    // Retry is offered only where asking again could go differently.
-    const retryable = !(error instanceof ProxyError) || error.worthRetrying;
-    job = {
-      ...job,
-      phase: "failed",
-      failure,
-      rank: 4,
-      delivered: true,
-      request: retryable ? job.request : null,
-    };
-    await ctx.store.putJob(job);
+  if (!request) {
+    await tellPrivately(interaction, IMAGES_GONE);
+    return { ...draft, phase: "failed", failure: IMAGES_GONE, request: null, delivered: true };
   }
+  const job = await launch(ctx, draft, request, {
+    imagesTtlMs: imagesTtlMs(ctx.jobDeadlineMs),
+    retryOf: retryOf === draft.id ? null : retryOf,
+    ...(spec.promptsPerTask ? { promptsPerTask: spec.promptsPerTask } : {}),
+    ...(spec.parentPrompt !== undefined ? { parentPrompt: spec.parentPrompt } : {}),
+  });
   await ctx.presenter.show(job).catch((error: unknown) => {
     ctx.log.warn(
-      { err: error, jobId: id },
+      { err: error, jobId: job.id },
       "first state not shown; the tracker will show the next",
     );
   });
   return job;
-}
-
-/**
- * The other tasks of a submit that started several ("Imagine all"): each becomes a job of
- * its own, shown in a new channel message once it has something to show.
- */
-async function followSiblings(
-  ctx: BotContext,
-  first: Job,
-  taskIds: string[],
-  spec: JobSpec,
-): Promise<void> {
-  for (const [n, taskId] of taskIds.entries()) {
-    const prompt = spec.promptsPerTask?.[n + 1] ?? first.prompt;
-    const sibling: Job = {
-      ...first,
-      id: newJobId(),
-      taskId,
-      prompt,
-      // Retrying one of them imagines its own prompt, not all four again.
-      request: { type: "imagine", prompt, base64Array: [] },
-      message: { ...first.message, interactionToken: null, messageId: null },
-    };
-    await ctx.store.putJob(sibling);
-    await ctx.tracker.follow(sibling);
-  }
 }
 
 /** Makes sure the interaction has a public reply (the job's message) and returns its id. */
@@ -152,28 +105,8 @@ export async function withdraw(interaction: JobInteraction, content: string): Pr
   await interaction.followUp({ content, flags: "Ephemeral", allowedMentions: { parse: [] } });
 }
 
-/** A job as the proxy's answer leaves it. */
-export function withOutcome(job: Job, outcome: SubmitOutcome): Job {
-  switch (outcome.kind) {
-    case "submitted":
-      return {
-        ...job,
-        taskId: outcome.taskId,
-        phase: outcome.queued ? "queued" : "waiting",
-        queueAhead: outcome.queueAhead,
-      };
-    case "modal":
-      // The account has Remix on (or the form was wanted): the proxy waits for the prompt.
-      return {
-        ...job,
-        taskId: outcome.taskId,
-        phase: "needs-form",
-        formPrompt: outcome.finalPrompt || job.prompt,
-      };
-    case "existed":
-      return { ...job, taskId: outcome.taskId };
-  }
-}
+/** A job as the proxy's answer leaves it (used where a form confirms a MODAL task). */
+export { withOutcome };
 
 /** A private answer that costs nothing: bad input, a refused press. */
 export async function tellPrivately(

@@ -61,8 +61,18 @@ export interface JobResult {
 export interface Job {
   id: string;
   kind: JobKind;
-  /** The proxy task; several for "Imagine all". */
+  /**
+   * The proxy task; "" while it is not known: the job is written before its submit leaves,
+   * and stays without one when the submit's answer was lost (the tracker then looks for
+   * the task by `state`).
+   */
   taskId: string;
+  /** Sent with the submit (`mjcord:<id>`); the proxy echoes it on the task it made. */
+  state: string;
+  /** Since when the tracker looks for the task by `state` (the submit's answer was lost). */
+  searchSince?: number | null;
+  /** Closed at its deadline, but watched until then and shown if it succeeds after all. */
+  watchUntil?: number | null;
   userId: string;
   prompt: string;
   mode: MjMode;
@@ -82,7 +92,11 @@ export interface Job {
   formPrompt: string | null;
   /** Something the member should know about how the job ran. */
   note?: string;
-  /** How to submit it again (Retry); dropped once the job succeeded. */
+  /**
+   * How to submit it again (Retry): member images only as references to a stash that
+   * expires (see images.ts). Null once Retry could bill twice or is pointless: the job
+   * succeeded, was refused for good, or may still be running.
+   */
   request: SubmitRequest | null;
   message: JobMessage;
   createdAt: number;
@@ -129,10 +143,12 @@ export interface NewJob {
 
 export function newJob(init: NewJob): Job {
   const now = init.now ?? Date.now();
+  const id = init.id ?? newJobId(now);
   return {
-    id: init.id ?? newJobId(now),
+    id,
     kind: init.kind,
     taskId: init.taskId ?? "",
+    state: stateTag(id),
     userId: init.userId,
     prompt: init.prompt,
     mode: init.mode,
@@ -163,4 +179,28 @@ export function newJobId(now = Date.now()): string {
       .toString(36)
       .padStart(4, "0")
   );
+}
+
+/** The `state` a job's submit carries, by which its task can be found again. */
+export function stateTag(jobId: string): string {
+  return `mjcord:${jobId}`;
+}
+
+/**
+ * One of the other tasks of a submit that started several ("Imagine all"), as a job of its
+ * own, shown in a new channel message. Its id follows from the first job's, so that making
+ * it twice (a found task adopted again after a crash) overwrites rather than duplicates.
+ */
+export function siblingJob(first: Job, n: number, taskId: string, prompt: string): Job {
+  return {
+    ...first,
+    id: `${first.id}-${n}`,
+    taskId,
+    state: `${first.state}::${n}`,
+    prompt,
+    searchSince: null,
+    // Retrying one of them imagines its own prompt, not all four again.
+    request: { type: "imagine", prompt, base64Array: [] },
+    message: { ...first.message, interactionToken: null, messageId: null },
+  };
 }

@@ -1,5 +1,7 @@
-// keyv: jobs, the task -> job index, the in-flight index, member preferences, and
-// one-time claims (replayed interactions, double clicks).
+// keyv: jobs, the task -> job index, the in-flight index, the jobs watched after their
+// deadline, member preferences, stashes that expire (swept on a timer: keyv itself deletes an
+// expired entry only when it is read), and one-time claims (replayed interactions, double
+// clicks).
 import { randomUUID } from "node:crypto";
 import { mkdirSync } from "node:fs";
 import { dirname, isAbsolute, resolve } from "node:path";
@@ -16,6 +18,14 @@ export interface Preferences {
 export const DEFAULT_PREFERENCES: Preferences = { mode: null, remix: false };
 
 const INFLIGHT = "inflight";
+const WATCHED = "watched";
+/** Every stash and when it expires, so that a sweep finds them without reading them. */
+const STASHES = "stashes";
+
+interface StashEntry {
+  key: string;
+  expiresAt: number;
+}
 
 /** The store named by DATABASE_URL cannot be used; the message names the variable and why. */
 export class StoreError extends Error {
@@ -26,8 +36,9 @@ export class StoreError extends Error {
 }
 
 export class JobStore {
-  /** Serialises read-modify-write of the in-flight index within this process. */
-  private inflightLock: Promise<unknown> = Promise.resolve();
+  /** Serialises read-modify-write of the indexes (in flight, watched, stashes) in this process. */
+  private indexLock: Promise<unknown> = Promise.resolve();
+  private sweeper: NodeJS.Timeout | null = null;
   /** Claims taken in this process, so two presses in the same tick cannot both win. */
   private readonly claims = new Set<string>();
 
@@ -129,11 +140,28 @@ export class JobStore {
   }
 
   addInFlight(jobId: string): Promise<void> {
-    return this.updateInFlight((ids) => (ids.includes(jobId) ? ids : [...ids, jobId]));
+    return this.updateIndex<string>(INFLIGHT, (ids) =>
+      ids.includes(jobId) ? ids : [...ids, jobId],
+    );
   }
 
   removeInFlight(jobId: string): Promise<void> {
-    return this.updateInFlight((ids) => ids.filter((id) => id !== jobId));
+    return this.updateIndex<string>(INFLIGHT, (ids) => ids.filter((id) => id !== jobId));
+  }
+
+  /** Jobs closed at their deadline that are still watched, in case they finish after all. */
+  async watched(): Promise<string[]> {
+    return (await this.keyv.get<string[]>(WATCHED)) ?? [];
+  }
+
+  addWatched(jobId: string): Promise<void> {
+    return this.updateIndex<string>(WATCHED, (ids) =>
+      ids.includes(jobId) ? ids : [...ids, jobId],
+    );
+  }
+
+  removeWatched(jobId: string): Promise<void> {
+    return this.updateIndex<string>(WATCHED, (ids) => ids.filter((id) => id !== jobId));
   }
 
   async preferences(userId: string): Promise<Preferences> {
@@ -144,9 +172,43 @@ export class JobStore {
     await this.keyv.set(`pref:${userId}`, prefs);
   }
 
-  /** Keeps something for a while (e.g. a request awaiting the member's confirmation). */
+  /**
+   * Keeps something for a while (e.g. a request awaiting the member's confirmation); it is
+   * deleted once `ttlMs` has passed, by the next sweep if nobody reads it.
+   */
   async stash<T>(key: string, value: T, ttlMs: number): Promise<void> {
+    const expiresAt = Date.now() + ttlMs;
+    await this.updateIndex<StashEntry>(STASHES, (entries) => [
+      ...entries.filter((e) => e.key !== key),
+      { key, expiresAt },
+    ]);
     await this.keyv.set(`stash:${key}`, value, ttlMs);
+  }
+
+  /** Deletes a stash before it expires. */
+  async drop(key: string): Promise<void> {
+    await this.keyv.delete(`stash:${key}`);
+    await this.updateIndex<StashEntry>(STASHES, (entries) => entries.filter((e) => e.key !== key));
+  }
+
+  /** Deletes every expired stash; resolves with how many there were. */
+  async sweep(now = Date.now()): Promise<number> {
+    let expired: StashEntry[] = [];
+    await this.updateIndex<StashEntry>(STASHES, (entries) => {
+      expired = entries.filter((e) => e.expiresAt <= now);
+      return entries.filter((e) => e.expiresAt > now);
+    });
+    for (const entry of expired) await this.keyv.delete(`stash:${entry.key}`);
+    return expired.length;
+  }
+
+  /** Sweeps now and then every `intervalMs` until the store is closed. */
+  sweepEvery(intervalMs: number, onError: (error: unknown) => void): void {
+    if (this.sweeper) clearInterval(this.sweeper);
+    const run = () => void this.sweep().catch(onError);
+    run();
+    this.sweeper = setInterval(run, intervalMs);
+    this.sweeper.unref();
   }
 
   async unstash<T>(key: string): Promise<T | undefined> {
@@ -174,16 +236,18 @@ export class JobStore {
   }
 
   async close(): Promise<void> {
+    if (this.sweeper) clearInterval(this.sweeper);
+    this.sweeper = null;
     await this.ready;
-    await this.inflightLock;
+    await this.indexLock;
     await this.keyv.disconnect();
   }
 
-  private updateInFlight(change: (ids: string[]) => string[]): Promise<void> {
-    const next = this.inflightLock.then(async () => {
-      await this.keyv.set(INFLIGHT, change(await this.inFlight()));
+  private updateIndex<T>(key: string, change: (entries: T[]) => T[]): Promise<void> {
+    const next = this.indexLock.then(async () => {
+      await this.keyv.set(key, change((await this.keyv.get<T[]>(key)) ?? []));
     });
-    this.inflightLock = next.catch(() => undefined);
+    this.indexLock = next.catch(() => undefined);
     return next;
   }
 }

@@ -1,16 +1,23 @@
-// One loop for all in-flight jobs: each tick asks the proxy about every unfinished task
-// with list-by-condition (the client sends it in batches of 100), fetches one by one only
-// the tasks the list left out, applies states monotonically, and closes jobs that outlive
-// their deadline.
+// One loop for all in-flight jobs. Each tick it asks the proxy about every unfinished task
+// with list-by-condition (batches of 100, side by side), fetches one by one a bounded number
+// of the tasks the list left out (or all of it missed, when the list failed), applies states
+// monotonically, looks for the tasks of jobs whose submit got no clear answer by the `state`
+// they were sent with, closes jobs that outlive their deadline, and now and then asks about
+// the jobs closed that way, which are shown after all if they succeed. Every proxy call of a
+// tick is one attempt with a short timeout: a hanging proxy costs one tick a few seconds.
 import type { Logger } from "../log.js";
+import type { ReadOptions } from "../mj/client.js";
 import { plainWords } from "../mj/messages.js";
 import { isTerminal, type Task, taskRank } from "../mj/task.js";
-import { type Job, type JobPhase, resultOf } from "./job.js";
+import { imagesKey } from "./images.js";
+import { type Job, type JobPhase, resultOf, siblingJob } from "./job.js";
 import type { JobStore } from "./store.js";
 
 export interface TaskSource {
-  listTasks(ids: readonly string[]): Promise<Task[]>;
-  fetchTask(id: string): Promise<Task | null>;
+  listTasks(ids: readonly string[], options?: ReadOptions): Promise<Task[]>;
+  fetchTask(id: string, options?: ReadOptions): Promise<Task | null>;
+  /** The proxy's latest tasks (GET /mj/task/list), each with its `state`. */
+  recentTasks(options?: ReadOptions): Promise<Task[]>;
 }
 
 /** Called after a job changed; must resolve once the change is shown (or given up). */
@@ -22,10 +29,23 @@ export interface TrackerOptions {
   intervalMs: number;
   onChange: JobListener;
   log: Pick<Logger, "debug" | "info" | "warn" | "error">;
-  /** How many ticks in a row a task may be unknown to the proxy before the job fails. */
-  maxMisses?: number;
+  /** Longest wait for one proxy answer in a tick (one attempt each). Default 5 s. */
+  readTimeoutMs?: number;
+  /** How long a task may be unknown to the proxy, without a break, before its job fails. */
+  unknownGraceMs?: number;
+  /** Most per-task fetches in one tick (the list's gaps, or its fallback). Default 20. */
+  maxFetchesPerTick?: number;
+  /** How long the task of a job whose submit got no clear answer is looked for. */
+  searchMs?: number;
+  /** How long a job closed at its deadline is still watched. Default 2 h. */
+  watchMs?: number;
+  /** Watched jobs are asked about once every this many ticks. Default 20 (a minute at 3 s). */
+  watchEveryTicks?: number;
   now?: () => number;
 }
+
+const MINUTE = 60_000;
+const LIST_BATCH = 100;
 
 export class Tracker {
   private timer: NodeJS.Timeout | null = null;
@@ -33,8 +53,16 @@ export class Tracker {
   private stopped = true;
   /** Jobs whose final message is being delivered right now. */
   private readonly delivering = new Set<string>();
-  private readonly misses = new Map<string, number>();
+  /** Jobs whose submit is under way in this process: not to be looked for yet. */
+  private readonly held = new Set<string>();
+  /** Jobs the proxy accepted but the store refused to save: saved again each tick. */
+  private readonly unsaved = new Map<string, Job>();
+  /** Since when each job's task has been unknown to the proxy, without a break. */
+  private readonly absentSince = new Map<string, number>();
   private listSupported = true;
+  private searchSupported = true;
+  private fetchCursor = 0;
+  private ticks = 0;
   private readonly pending = new Set<Promise<void>>();
 
   constructor(private readonly options: TrackerOptions) {}
@@ -57,6 +85,23 @@ export class Tracker {
     await this.options.store.addInFlight(job.id);
   }
 
+  /** The job's submit is under way here: leave it alone until `release`. */
+  hold(jobId: string): void {
+    this.held.add(jobId);
+  }
+
+  release(jobId: string): void {
+    this.held.delete(jobId);
+  }
+
+  /**
+   * A job the proxy accepted but the store could not save: kept here and saved on the next
+   * ticks, then followed. Should the process end first, its write-ahead record is found.
+   */
+  remember(job: Job): void {
+    this.unsaved.set(job.id, job);
+  }
+
   /** One pass over every in-flight job. Never runs twice at once. */
   tick(): Promise<void> {
     if (!this.running) {
@@ -76,9 +121,14 @@ export class Tracker {
     if (!changes(seen, task)) return;
     const job = (await this.options.store.getJob(seen.id)) ?? seen;
     if (!changes(job, task)) return;
+    await this.save(this.advance(job, task));
+  }
+
+  /** The job as the task's state leaves it. */
+  private advance(job: Job, task: Task): Job {
     const rank = taskRank(task);
     const phase = phaseOf(task);
-    const next: Job = {
+    return {
       ...job,
       rank,
       phase,
@@ -97,8 +147,19 @@ export class Tracker {
       request: phase === "done" ? null : job.request,
       updatedAt: this.now(),
     };
+  }
+
+  /** Saves a changed job and shows it; a job that needs no Retry any more drops its pictures. */
+  private async save(next: Job): Promise<void> {
     await this.options.store.putJob(next);
+    if (next.request === null) await this.dropImages(next.id);
     await this.notify(next);
+  }
+
+  private async dropImages(jobId: string): Promise<void> {
+    await this.options.store.drop(imagesKey(jobId)).catch((error: unknown) => {
+      this.options.log.warn({ err: error, jobId }, "pictures of a job not dropped; they expire");
+    });
   }
 
   private schedule(delayMs: number): void {
@@ -112,83 +173,236 @@ export class Tracker {
     return (this.options.now ?? Date.now)();
   }
 
+  private get reads(): ReadOptions {
+    return { timeoutMs: this.options.readTimeoutMs ?? 5_000, attempts: 1 };
+  }
+
   private async pass(): Promise<void> {
     const { store } = this.options;
+    this.ticks += 1;
+    await this.saveUnsaved();
     const jobs: Job[] = [];
     for (const id of await store.inFlight()) {
+      if (this.held.has(id) || this.unsaved.has(id)) continue;
       const job = await store.getJob(id);
       if (!job || job.delivered) await store.removeInFlight(id);
       else jobs.push(job);
     }
     const open: Job[] = [];
+    const lost: Job[] = [];
     for (const job of jobs) {
       if (job.result !== null || job.phase === "failed") {
         // Finished but not yet shown (e.g. the bot restarted in between): show it again.
         if (!this.delivering.has(job.id)) void this.notify(job);
       } else if (this.now() > job.deadlineAt) {
-        await this.close(job);
+        await this.guarded(job, () => this.close(job));
+      } else if (job.taskId === "") {
+        lost.push(job);
       } else {
         open.push(job);
       }
     }
+    await Promise.all([this.followOpen(open), this.search(lost), this.watch()]);
+  }
+
+  /** Runs one job's step; a failure (e.g. of the store) is logged and tried again next tick. */
+  private async guarded(job: Job, step: () => Promise<void>): Promise<void> {
+    try {
+      await step();
+    } catch (error) {
+      this.options.log.error({ err: error, jobId: job.id }, "tracking a job failed; next tick");
+    }
+  }
+
+  private async saveUnsaved(): Promise<void> {
+    for (const [id, job] of this.unsaved) {
+      try {
+        await this.options.store.putJob(job);
+        await this.options.store.addInFlight(id);
+        this.unsaved.delete(id);
+        this.options.log.info({ jobId: id, taskId: job.taskId }, "job saved after all");
+      } catch (error) {
+        this.options.log.warn({ err: error, jobId: id }, "job still not saved");
+      }
+    }
+  }
+
+  /** Asks about the jobs whose task is known, and applies what the proxy says. */
+  private async followOpen(open: Job[]): Promise<void> {
     if (open.length === 0) return;
     const tasks = await this.poll(open.map((j) => j.taskId));
     for (const job of open) {
       const task = tasks.get(job.taskId);
-      if (task === undefined) continue; // the poll failed for it; try next tick
-      if (task === null) {
-        await this.missed(job);
-        continue;
-      }
-      this.misses.delete(job.id);
-      await this.apply(job, task);
+      if (task === undefined) continue; // not asked, or the poll failed for it: next tick
+      await this.guarded(job, async () => {
+        if (task === null) return this.missed(job);
+        this.absentSince.delete(job.id);
+        await this.apply(job, task);
+      });
     }
   }
 
-  /** Current tasks by id: a Task, null when the proxy does not know it, absent when unknown. */
+  /**
+   * Current tasks by id: a Task, null when the proxy does not know it, absent when it was
+   * not asked about this tick or the answer failed.
+   */
   private async poll(ids: string[]): Promise<Map<string, Task | null>> {
+    const unique = [...new Set(ids)];
     const found = new Map<string, Task | null>();
     if (this.listSupported) {
-      try {
-        for (const task of await this.options.source.listTasks(ids)) found.set(task.id, task);
-      } catch (error) {
-        this.options.log.warn({ err: error }, "list-by-condition failed; fetching one by one");
-        if ((error as { httpStatus?: number }).httpStatus === 404) this.listSupported = false;
+      const batches: string[][] = [];
+      for (let i = 0; i < unique.length; i += LIST_BATCH)
+        batches.push(unique.slice(i, i + LIST_BATCH));
+      const answers = await Promise.allSettled(
+        batches.map((batch) => this.options.source.listTasks(batch, this.reads)),
+      );
+      for (const answer of answers) {
+        if (answer.status === "fulfilled") {
+          for (const task of answer.value) found.set(task.id, task);
+        } else {
+          this.options.log.warn({ err: answer.reason }, "list-by-condition failed; fetching a few");
+          if (statusOf(answer.reason) === 404) this.listSupported = false;
+        }
       }
     }
-    for (const id of ids.filter((i) => !found.has(i))) {
-      try {
-        found.set(id, await this.options.source.fetchTask(id));
-      } catch (error) {
-        this.options.log.warn({ err: error, taskId: id }, "task fetch failed");
-      }
+    const missing = unique.filter((id) => !found.has(id));
+    const budget = this.options.maxFetchesPerTick ?? 20;
+    // Round robin: when more are missing than one tick may fetch, the next tick goes on.
+    const start = missing.length > budget ? this.fetchCursor % missing.length : 0;
+    const chosen = [...missing.slice(start), ...missing.slice(0, start)].slice(0, budget);
+    this.fetchCursor = start + chosen.length;
+    const fetched = await Promise.allSettled(
+      chosen.map((id) => this.options.source.fetchTask(id, this.reads)),
+    );
+    for (const [n, answer] of fetched.entries()) {
+      const id = chosen[n] as string;
+      if (answer.status === "fulfilled") found.set(id, answer.value);
+      else this.options.log.warn({ err: answer.reason, taskId: id }, "task fetch failed");
     }
     return found;
   }
 
+  /** The proxy does not know the task: the job fails only after minutes of that. */
   private async missed(job: Job): Promise<void> {
-    const count = (this.misses.get(job.id) ?? 0) + 1;
-    this.misses.set(job.id, count);
-    if (count < (this.options.maxMisses ?? 5)) return;
-    this.misses.delete(job.id);
+    const now = this.now();
+    const since = this.absentSince.get(job.id) ?? now;
+    this.absentSince.set(job.id, since);
+    if (now - since < (this.options.unknownGraceMs ?? 3 * MINUTE)) return;
+    this.absentSince.delete(job.id);
+    // Unknown for minutes on end: nothing runs, so Retry (the request) stays.
     await this.fail(
       job,
       "The proxy no longer knows this job, so it cannot be finished. Please start it again.",
     );
   }
 
+  /**
+   * Jobs whose submit got no clear answer (lost, 5xx, a crash mid-submit): their task is
+   * looked for by the `state` it was sent with, adopted when found, and the job closed in
+   * plain words when it does not turn up in time.
+   */
+  private async search(lost: Job[]): Promise<void> {
+    if (lost.length === 0) return;
+    const now = this.now();
+    const searching: Job[] = [];
+    for (const job of lost) {
+      if ((job.searchSince ?? null) === null) {
+        const started = { ...job, searchSince: now };
+        await this.guarded(job, () => this.options.store.putJob(started));
+        searching.push(started);
+      } else {
+        searching.push(job);
+      }
+    }
+    let recent: Task[] | null = null;
+    if (this.searchSupported) {
+      try {
+        recent = await this.options.source.recentTasks(this.reads);
+      } catch (error) {
+        const status = statusOf(error);
+        if (status === 404 || status === 405) this.searchSupported = false;
+        else this.options.log.warn({ err: error }, "the proxy's task list failed; next tick");
+      }
+    }
+    for (const job of searching) {
+      await this.guarded(job, async () => {
+        if (!this.searchSupported) return this.giveUp(job, CANNOT_SEARCH);
+        const found = recent === null ? [] : tasksOf(job, recent);
+        if (found.length > 0) return this.adopt(job, found);
+        if (now - (job.searchSince ?? now) >= (this.options.searchMs ?? 5 * MINUTE)) {
+          await this.giveUp(job, NOT_FOUND);
+        }
+      });
+    }
+  }
+
+  /** The job takes the task(s) found by its state; "Imagine all" gives it siblings. */
+  private async adopt(job: Job, tasks: Task[]): Promise<void> {
+    const [first, ...others] = tasks as [Task, ...Task[]];
+    const { note: _lost, ...rest } = job;
+    const adopted: Job = { ...rest, taskId: first.id, searchSince: null, updatedAt: this.now() };
+    for (const [n, task] of others.entries()) {
+      const sibling = siblingJob(adopted, n + 2, task.id, task.prompt || job.prompt);
+      await this.options.store.putJob(sibling);
+      await this.options.store.addInFlight(sibling.id);
+    }
+    await this.options.store.putJob(adopted);
+    this.options.log.info(
+      { jobId: job.id, taskIds: tasks.map((t) => t.id) },
+      "found the task of a job whose submit had no clear answer",
+    );
+    await this.apply(adopted, first);
+  }
+
+  /** A job whose task could not be found: closed, without Retry (it may exist after all). */
+  private giveUp(job: Job, failure: string): Promise<void> {
+    return this.fail({ ...job, request: null, searchSince: null }, failure);
+  }
+
+  /** Past the deadline: closed without Retry (the task may still run), but watched a while. */
   private async close(job: Job): Promise<void> {
+    if (job.taskId === "") return this.giveUp(job, NOT_FOUND);
     const minutes = Math.round((job.deadlineAt - job.createdAt) / 60_000);
+    const watched: Job = {
+      ...job,
+      request: null,
+      watchUntil: this.now() + (this.options.watchMs ?? 120 * MINUTE),
+    };
+    await this.options.store.addWatched(job.id);
     await this.fail(
-      job,
-      `No result after ${minutes} minutes: the proxy seems to have lost this job. Please try again.`,
+      watched,
+      `No result after ${minutes} ${minutes === 1 ? "minute" : "minutes"}. Midjourney may still finish it: if it does, it will show up here.`,
     );
   }
 
+  /** Now and then: the closed jobs still watched, shown after all if their task succeeded. */
+  private async watch(): Promise<void> {
+    if (this.ticks % (this.options.watchEveryTicks ?? 20) !== 0) return;
+    const { store } = this.options;
+    const jobs: Job[] = [];
+    for (const id of await store.watched()) {
+      const job = await store.getJob(id);
+      if (!job || job.result !== null || !job.watchUntil || this.now() > job.watchUntil) {
+        await store.removeWatched(id);
+      } else jobs.push(job);
+    }
+    if (jobs.length === 0) return;
+    const tasks = await this.poll(jobs.map((j) => j.taskId));
+    for (const job of jobs) {
+      const task = tasks.get(job.taskId);
+      if (!task || !isTerminal(task.status)) continue;
+      await this.guarded(job, async () => {
+        const reopened: Job = { ...job, rank: 0, phase: "running", failure: null };
+        const next: Job = { ...this.advance(reopened, task), delivered: false, watchUntil: null };
+        await store.addInFlight(next.id);
+        await store.removeWatched(next.id);
+        await this.save(next);
+      });
+    }
+  }
+
   private async fail(job: Job, failure: string): Promise<void> {
-    const next: Job = { ...job, phase: "failed", failure, rank: 4, updatedAt: this.now() };
-    await this.options.store.putJob(next);
-    await this.notify(next);
+    await this.save({ ...job, phase: "failed", failure, rank: 4, updatedAt: this.now() });
   }
 
   /**
@@ -222,6 +436,25 @@ export class Tracker {
   async settled(): Promise<void> {
     while (this.pending.size > 0) await Promise.all([...this.pending]);
   }
+}
+
+const NOT_FOUND =
+  "The proxy never confirmed this job, and it did not turn up among the proxy's jobs, so it most likely never started. Start it again if you still want it.";
+const CANNOT_SEARCH =
+  "The proxy never confirmed this job, and this proxy's jobs cannot be looked up. It may have been made all the same, but the bot cannot show it.";
+
+/** The tasks a job's submit made, found by its state: itself, or `<state>::1…n` in order. */
+function tasksOf(job: Job, recent: Task[]): Task[] {
+  const state = job.state || `mjcord:${job.id}`;
+  const part = (task: Task): number =>
+    task.state === state ? 0 : Number(task.state.slice(state.length + 2)) || 0;
+  return recent
+    .filter((t) => t.state === state || t.state.startsWith(`${state}::`))
+    .sort((a, b) => part(a) - part(b));
+}
+
+function statusOf(error: unknown): number | undefined {
+  return (error as { httpStatus?: number } | null)?.httpStatus;
 }
 
 /** Whether a task state is news for the job: newer, or the same rank with a new look. */

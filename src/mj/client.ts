@@ -4,7 +4,7 @@
 // cannot have reached the proxy: a job is never submitted (and charged) twice.
 import { Agent, type Dispatcher, request } from "undici";
 import type { MjAuthHeader, MjMode } from "../config.js";
-import { ProxyError } from "./errors.js";
+import { mayFollowSubmit, ProxyError } from "./errors.js";
 import {
   parseJson,
   parseSeedEnvelope,
@@ -36,6 +36,14 @@ export interface MjClientOptions {
   log?: { debug(obj: object, msg?: string): void; warn(obj: object, msg?: string): void };
   /** For tests of the backoff: a source of [0, 1) numbers. */
   random?: () => number;
+}
+
+/** How one read may wait: the tracker asks once, briefly, and tries again on its next tick. */
+export interface ReadOptions {
+  /** Longest wait for the answer (default: readTimeoutMs). */
+  timeoutMs?: number;
+  /** Tries in all, with backoff between them (default: retry.attempts). */
+  attempts?: number;
 }
 
 interface SubmitCommon {
@@ -234,12 +242,12 @@ export class MjClient {
   }
 
   /** `GET /task/{id}/fetch`; null when the proxy does not know the id. */
-  async fetchTask(id: string): Promise<Task | null> {
+  async fetchTask(id: string, options: ReadOptions = {}): Promise<Task | null> {
     const answer = await this.read(
       "GET",
       `/mj/task/${encodeURIComponent(id)}/fetch`,
       undefined,
-      this.opts.readTimeoutMs,
+      options,
       true,
     );
     if (answer === null || answer.status === 204) return null;
@@ -250,7 +258,7 @@ export class MjClient {
    * `POST /task/list-by-condition` in batches of at most 100 ids. Unknown ids are simply
    * absent from the result, which is in no particular order.
    */
-  async listTasks(ids: readonly string[]): Promise<Task[]> {
+  async listTasks(ids: readonly string[], options: ReadOptions = {}): Promise<Task[]> {
     const unique = [...new Set(ids.filter((id) => id.trim() !== ""))];
     const tasks: Task[] = [];
     for (let i = 0; i < unique.length; i += LIST_BATCH) {
@@ -259,7 +267,7 @@ export class MjClient {
         "POST",
         "/mj/task/list-by-condition",
         { ids: batch },
-        this.opts.readTimeoutMs,
+        options,
         false,
       );
       tasks.push(
@@ -267,6 +275,15 @@ export class MjClient {
       );
     }
     return tasks;
+  }
+
+  /**
+   * `GET /task/list`: the proxy's latest tasks (trueai: 100; Java: all), each with the
+   * `state` it was submitted with. Proxies without it (a new-api gateway) answer 404.
+   */
+  async recentTasks(options: ReadOptions = {}): Promise<Task[]> {
+    const answer = await this.read("GET", "/mj/task/list", undefined, options, false);
+    return parseTaskList(answer && answer.text.trim() !== "" ? parseJson(answer.text) : []);
   }
 
   /**
@@ -294,7 +311,14 @@ export class MjClient {
   /** `GET /task/{id}/image-seed`: the seed as a string. */
   async imageSeed(id: string): Promise<string> {
     const path = `/mj/task/${encodeURIComponent(id)}/image-seed`;
-    const answer = await this.send("GET", path, undefined, this.opts.seedTimeoutMs, "read");
+    const answer = await this.send(
+      "GET",
+      path,
+      undefined,
+      this.opts.seedTimeoutMs,
+      "read",
+      this.opts.attempts,
+    );
     // A non-2xx answer without an envelope (e.g. a 502 page) is an HTTP error, not gibberish.
     if ((answer.status < 200 || answer.status >= 300) && !safeJson(answer.text)) {
       throw new ProxyError({ kind: "http", httpStatus: answer.status });
@@ -322,7 +346,14 @@ export class MjClient {
     const notifyHook = common.notifyHook ?? this.options.notifyHook;
     const full = { ...body, notifyHook: notifyHook || undefined, state: common.state };
     const path = `${this.prefix(common.mode)}/mj/${endpoint}`;
-    const answer = await this.send("POST", path, full, this.opts.submitTimeoutMs, "submit");
+    const answer = await this.send(
+      "POST",
+      path,
+      full,
+      this.opts.submitTimeoutMs,
+      "submit",
+      this.opts.attempts,
+    );
     const text = answer.text.trim();
     if (text === "") {
       if (answer.status >= 200 && answer.status < 300) {
@@ -333,7 +364,11 @@ export class MjClient {
           mayHaveSubmitted: true,
         });
       }
-      throw new ProxyError({ kind: "http", httpStatus: answer.status });
+      throw new ProxyError({
+        kind: "http",
+        httpStatus: answer.status,
+        mayHaveSubmitted: mayFollowSubmit(answer.status),
+      });
     }
     let value: unknown;
     try {
@@ -344,7 +379,7 @@ export class MjClient {
         kind: ok ? "protocol" : "http",
         httpStatus: answer.status,
         description: ok ? "the submit answer is not JSON" : undefined,
-        mayHaveSubmitted: ok,
+        mayHaveSubmitted: ok || mayFollowSubmit(answer.status),
         cause,
       });
     }
@@ -359,10 +394,17 @@ export class MjClient {
     method: "GET" | "POST",
     path: string,
     body: unknown,
-    timeoutMs: number,
+    options: ReadOptions,
     notFoundIsNull: boolean,
   ): Promise<Answer | null> {
-    const answer = await this.send(method, path, body, timeoutMs, "read");
+    const answer = await this.send(
+      method,
+      path,
+      body,
+      options.timeoutMs ?? this.opts.readTimeoutMs,
+      "read",
+      Math.max(1, options.attempts ?? this.opts.attempts),
+    );
     if (answer.status >= 200 && answer.status < 300) return answer;
     const error = refusal(answer);
     const notFound =
@@ -378,6 +420,7 @@ export class MjClient {
     body: unknown,
     timeoutMs: number,
     kind: "read" | "submit",
+    attempts: number,
   ): Promise<Answer> {
     const url = this.baseUrl + path;
     const payload = body === undefined ? undefined : JSON.stringify(body);
@@ -390,7 +433,7 @@ export class MjClient {
         const connectFailed = CONNECT_ERRORS.has(errorCode(error));
         const retryable = kind === "read" || connectFailed;
         this.options.log?.warn({ path, attempt, code: errorCode(error) }, "proxy request failed");
-        if (!retryable || attempt >= this.opts.attempts) {
+        if (!retryable || attempt >= attempts) {
           throw new ProxyError({
             kind: "network",
             description: describeNetworkError(error),
@@ -402,7 +445,7 @@ export class MjClient {
         continue;
       }
       const transient = answer.status === 429 || answer.status >= 500;
-      if (kind === "read" && transient && attempt < this.opts.attempts) {
+      if (kind === "read" && transient && attempt < attempts) {
         this.options.log?.debug(
           { path, attempt, status: answer.status },
           "proxy answered a transient error; retrying",

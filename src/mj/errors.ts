@@ -56,6 +56,8 @@ export class ProxyError extends Error {
   /**
    * Whether asking again could go differently: not for refused input (code 4) or a banned
    * prompt (24), and not when the first request may have started a job (no double charge).
+   * Only an answer that says the job was refused (an error envelope, a 4xx) or a request
+   * that never left leaves nothing running; see `mayFollowSubmit`.
    */
   get worthRetrying(): boolean {
     if (this.mayHaveSubmitted) return false;
@@ -68,10 +70,26 @@ export class ProxyError extends Error {
   }
 }
 
+/**
+ * Whether a submit's failed answer may come after the proxy took the job: a 5xx or a timeout
+ * (408) from a gateway in front of it, which answers so when the upstream is slow or its
+ * answer is lost, or a gateway's code 5 ("unknown or transport error", docs/proxy-behaviour.md
+ * §4, §16). Any other answer says the job was refused: nothing runs.
+ */
+export function mayFollowSubmit(httpStatus: number | undefined, code?: number | null): boolean {
+  if (code === 5) return true;
+  return httpStatus !== undefined && (httpStatus >= 500 || httpStatus === 408);
+}
+
+const MAY_STILL_RUN = "The job may still run; if nothing shows up in a few minutes, try again.";
+
 function userMessageFor(init: ProxyErrorInit): string {
   const fromText = plainWords(init.description);
   switch (init.kind) {
     case "rejected": {
+      if (init.mayHaveSubmitted) {
+        return `${fromText || `The Midjourney proxy had a problem (code ${init.code}).`} ${MAY_STILL_RUN}`;
+      }
       const banned = init.properties?.bannedWord;
       if (init.code === 24 && typeof banned === "string" && banned !== "") {
         return `Midjourney's word filter flagged "${banned}" in this prompt. Rephrase it and try again.`;
@@ -84,6 +102,9 @@ function userMessageFor(init: ProxyErrorInit): string {
       return fromText || `The proxy refused the request (code ${init.code}).`;
     }
     case "http":
+      if (init.mayHaveSubmitted) {
+        return `The Midjourney proxy had a problem (HTTP ${init.httpStatus}). ${MAY_STILL_RUN}`;
+      }
       if (init.httpStatus === 401 || init.httpStatus === 403) {
         return "The bot's Midjourney proxy key was refused. Ask the server admin to check MJ_API_KEY.";
       }
@@ -92,7 +113,7 @@ function userMessageFor(init: ProxyErrorInit): string {
       return `The Midjourney proxy had a problem (HTTP ${init.httpStatus}). Try again in a moment.`;
     case "network":
       return init.mayHaveSubmitted
-        ? "The Midjourney proxy did not answer in time. The job may still run; if nothing shows up in a few minutes, try again."
+        ? `The Midjourney proxy did not answer in time. ${MAY_STILL_RUN}`
         : "The Midjourney proxy could not be reached. Try again in a moment.";
     case "protocol":
       return "The Midjourney proxy gave an answer the bot does not understand. Try again later.";

@@ -1,7 +1,7 @@
 // Tolerant parsing of proxy answers: tasks and submit envelopes.
 // Unknown fields are ignored, nulls accepted, numbers-as-strings and strings-as-numbers
 // both understood (docs/proxy-behaviour.md §4, §6, §7.6, §16).
-import { ProxyError } from "./errors.js";
+import { mayFollowSubmit, ProxyError } from "./errors.js";
 
 export type TaskStatus =
   | "NOT_START"
@@ -276,6 +276,7 @@ export function parseSubmitEnvelope(value: unknown, httpStatus = 200): SubmitOut
       description: description || undefined,
       httpStatus,
       properties,
+      mayHaveSubmitted: mayFollowSubmit(httpStatus, code),
     });
   }
   const [taskId] = ids;

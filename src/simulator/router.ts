@@ -70,8 +70,12 @@ export function route(ctx: Ctx, method: string, pathname: string, body: unknown)
     if (body instanceof SyntaxError) return badJson(body.message);
     return listByCondition(ctx, body);
   }
-  if (rest === "/task/list") return method === "GET" ? listTasks(ctx) : notAllowed();
-  if (rest === "/task/queue") return method === "GET" ? queue(ctx) : notAllowed();
+  if (rest === "/task/list" || rest === "/task/queue") {
+    // trueai extras: a new-api gateway has no such routes.
+    if (ctx.config.dialect === "gateway") return notFound();
+    if (method !== "GET") return notAllowed();
+    return rest === "/task/list" ? listTasks(ctx) : queue(ctx);
+  }
 
   const t = /^\/task\/([^/]+)\/(fetch|image-seed|cancel)$/.exec(rest);
   if (t) {

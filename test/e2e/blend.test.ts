@@ -179,7 +179,13 @@ describe("/blend", () => {
 
   it("a proxy error is shown in plain words in the job message, and not retried", async () => {
     world = await startWorld();
-    world.sim.injectFault({ match: "/submit/blend", status: 500, body: "internal error" });
+    // A refusal that leaves nothing running (a gateway's "overloaded"): Retry may ask again.
+    // (A 5xx may follow a submit the proxy took: that job is looked for, never retried.)
+    world.sim.injectFault({
+      match: "/submit/blend",
+      status: 429,
+      body: JSON.stringify({ description: "当前分组负载已饱和", type: "upstream_error", code: 30 }),
+    });
     const cmd = await world.fake.runCommand(
       "blend",
       {},
@@ -193,7 +199,7 @@ describe("/blend", () => {
     );
     const shown = await messageSaying(world, cmd, /❌/);
     expect(shown.ephemeral).toBe(false);
-    expect(shown.content).toMatch(/HTTP 500/);
+    expect(shown.content).toMatch(/proxy is busy/);
     expect(shown.content).not.toMatch(/[\u4e00-\u9fff]/);
     expect(buttonsByLabel(world, shown.id).has("Retry")).toBe(true);
     expect(proxyCalls(world, "/submit/blend")).toHaveLength(1);

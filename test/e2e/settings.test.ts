@@ -158,9 +158,14 @@ describe("/settings", () => {
     world = await startWorld();
     const { panel } = await openSettings(world);
     await choose(world, panel, "Relax");
-    world.sim.injectFault({ match: "/relax/mj/submit/imagine", status: 503, body: "down" });
+    // A refusal that leaves nothing running (a 5xx may follow a submit the proxy took).
+    world.sim.injectFault({
+      match: "/relax/mj/submit/imagine",
+      status: 429,
+      body: JSON.stringify({ description: "当前分组负载已饱和", type: "upstream_error", code: 30 }),
+    });
     const cmd = await world.fake.runCommand("imagine", { prompt: "a red fox" }, { user: "alice" });
-    const failed = await messageSaying(world, cmd, /HTTP 503/);
+    const failed = await messageSaying(world, cmd, /proxy is busy/);
     expect(failed.ephemeral).toBe(false);
     const retry = await press(world, failed, "Retry");
     await finalResult(world, retry);
@@ -327,11 +332,15 @@ describe("/settings: remix", () => {
     const { grid } = await imagineGrid(world, "a red fox");
     const { panel } = await openSettings(world);
     await choose(world, panel, "Remix on");
-    world.sim.injectFault({ match: "/submit/action", status: 503, body: "down" });
+    world.sim.injectFault({
+      match: "/submit/action",
+      status: 429,
+      body: JSON.stringify({ description: "当前分组负载已饱和", type: "upstream_error", code: 30 }),
+    });
     const opener = await press(world, grid, "V4");
     await opener.firstResponse();
     const submit = await world.fake.submitModal(opener, { fields: { prompt: "a red fox, blue" } });
-    const failed = await messageSaying(world, submit, /HTTP 503/);
+    const failed = await messageSaying(world, submit, /proxy is busy/);
     expect(labelsOf(world, failed)).toContain("Retry");
     expect(proxyCalls(world, "/submit/action")).toHaveLength(1);
     expect(proxyCalls(world, "/submit/modal")).toHaveLength(0);

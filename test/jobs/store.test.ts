@@ -15,6 +15,21 @@ function sqliteUrl(): string {
   return `sqlite://${join(mkdtempSync(join(tmpdir(), "mjcord-store-")), "jobs.sqlite")}`;
 }
 
+/** The rows of the store's SQLite table, read behind its back. */
+async function sqliteRows(url: string): Promise<Array<{ key: string; size: number }>> {
+  const raw = new sqlite3.Database(url.slice("sqlite://".length));
+  try {
+    return await new Promise((resolve, reject) =>
+      raw.all(
+        "SELECT key, length(value) AS size FROM keyv ORDER BY key",
+        (err, r: Array<{ key: string; size: number }>) => (err ? reject(err) : resolve(r)),
+      ),
+    );
+  } finally {
+    await new Promise((resolve) => raw.close(resolve));
+  }
+}
+
 function open(url: string): JobStore {
   const store = JobStore.open(url);
   opened.push(store);
@@ -76,6 +91,44 @@ describe("JobStore on SQLite", () => {
     await new Promise((r) => setTimeout(r, 20));
     expect(await store.unstash("pending:a")).toEqual({ n: 1 });
     expect(await store.unstash("pending:b")).toBeUndefined();
+  });
+
+  it("expired stashes are deleted by a sweep, not only when read (keyv deletes on read)", async () => {
+    const url = sqliteUrl();
+    const store = open(url);
+    const big = "x".repeat(100_000);
+    await store.stash("pending:old", { big }, 1);
+    await store.stash("pending:new", { big }, 60_000);
+    await new Promise((r) => setTimeout(r, 20));
+    // Nobody reads the old one: only the sweep can remove it.
+    expect(await store.sweep()).toBe(1);
+    const rows = await sqliteRows(url);
+    expect(rows.map((r) => r.key).filter((k) => k.includes("pending"))).toEqual([
+      "mjcord:stash:pending:new",
+    ]);
+    expect(await store.unstash("pending:new")).toEqual({ big });
+    expect(await store.sweep()).toBe(0);
+  });
+
+  it("a stash can be dropped before it expires", async () => {
+    const url = sqliteUrl();
+    const store = open(url);
+    await store.stash("images:j1", ["data:image/png;base64,AAAA"], 60_000);
+    await store.drop("images:j1");
+    expect(await store.unstash("images:j1")).toBeUndefined();
+    expect((await sqliteRows(url)).map((r) => r.key).filter((k) => k.includes("images"))).toEqual(
+      [],
+    );
+  });
+
+  it("keeps the jobs watched after their deadline, apart from those in flight", async () => {
+    const store = open(sqliteUrl());
+    await store.addInFlight("j1");
+    await store.addWatched("j2");
+    await store.addWatched("j3");
+    await store.removeWatched("j2");
+    expect(await store.inFlight()).toEqual(["j1"]);
+    expect(await store.watched()).toEqual(["j3"]);
   });
 
   it("a write that fails is an error, never a silent loss", async () => {

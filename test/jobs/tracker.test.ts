@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import type { Job } from "../../src/jobs/job.js";
 import { JobStore } from "../../src/jobs/store.js";
 import { type TaskSource, Tracker, type TrackerOptions } from "../../src/jobs/tracker.js";
+import type { ReadOptions } from "../../src/mj/client.js";
 import type { Task, TaskStatus } from "../../src/mj/task.js";
 import { fixtureTask as fixture } from "../support/fixtures.js";
 import { testJob } from "../support/jobs.js";
@@ -53,9 +54,16 @@ class FakeSource implements TaskSource {
   readonly listCalls: string[][] = [];
   readonly fetchCalls: string[] = [];
   listError: (Error & { httpStatus?: number }) | null = null;
+  /** What GET /mj/task/list answers: the proxy's latest tasks, whatever their id. */
+  recent: Task[] = [];
+  recentError: (Error & { httpStatus?: number }) | null = null;
+  readonly recentCalls: number[] = [];
+  /** The options of every call: the tracker asks once, with a short timeout. */
+  readonly options: (ReadOptions | undefined)[] = [];
 
-  async listTasks(ids: readonly string[]): Promise<Task[]> {
+  async listTasks(ids: readonly string[], options?: ReadOptions): Promise<Task[]> {
     this.listCalls.push([...ids]);
+    this.options.push(options);
     if (this.listError) throw this.listError;
     return ids.flatMap((id) => {
       const task = this.tasks.get(id);
@@ -63,9 +71,17 @@ class FakeSource implements TaskSource {
     });
   }
 
-  async fetchTask(id: string): Promise<Task | null> {
+  async fetchTask(id: string, options?: ReadOptions): Promise<Task | null> {
     this.fetchCalls.push(id);
+    this.options.push(options);
     return this.tasks.get(id) ?? null;
+  }
+
+  async recentTasks(options?: ReadOptions): Promise<Task[]> {
+    this.recentCalls.push(this.recentCalls.length);
+    this.options.push(options);
+    if (this.recentError) throw this.recentError;
+    return this.recent;
   }
 
   set(task: Task): void {
@@ -369,6 +385,9 @@ describe("jobs that never finish", () => {
     const job = await w.job("j1");
     expect(job.phase).toBe("failed");
     expect(job.failure).toMatch(/30 minutes/);
+    expect(job.failure).toMatch(/may still/);
+    expect(job.failure).not.toMatch(/try again/i);
+    expect(job.request).toBeNull(); // no Retry: the task may still be running
     expect(job.delivered).toBe(true);
     expect(w.shown.at(-1)).toMatchObject({ id: "j1", phase: "failed" });
     expect(await w.store.inFlight()).toEqual([]);
@@ -384,43 +403,223 @@ describe("jobs that never finish", () => {
     expect((await w.job("j1")).phase).toBe("failed");
   });
 
-  it("fails a job whose task the proxy does not know for maxMisses ticks", async () => {
-    const w = world({ maxMisses: 3 });
-    await w.add(makeJob("j1", "gone"));
-    await w.step();
-    await w.step();
-    expect(await w.job("j1")).toMatchObject({ phase: "waiting", failure: null });
-    expect(w.shown).toEqual([]);
-    expect(w.source.fetchCalls).toEqual(["gone", "gone"]);
-
-    await w.step();
-    const job = await w.job("j1");
-    expect(job.phase).toBe("failed");
-    expect(job.failure).toMatch(/no longer knows/);
-    expect(w.shown).toHaveLength(1);
-    expect(await w.store.inFlight()).toEqual([]);
-  });
-
-  it("starts counting again when the task shows up between misses", async () => {
-    const w = world({ maxMisses: 3 });
-    await w.add(makeJob("j1", "t1"));
-    await w.step();
-    await w.step();
-    w.source.set(makeTask("t1", "SUBMITTED"));
-    await w.step();
-    w.source.tasks.delete("t1");
-    await w.step();
-    await w.step();
-    expect((await w.job("j1")).phase).toBe("running");
-    await w.step();
-    expect((await w.job("j1")).phase).toBe("failed");
-  });
-
   it("drops ids of jobs that are gone from the store", async () => {
     const w = world();
     await w.store.addInFlight("ghost");
     await w.step();
     expect(await w.store.inFlight()).toEqual([]);
     expect(w.source.listCalls).toEqual([]);
+  });
+});
+
+describe("a task the proxy does not know for a while", () => {
+  it("a 20 s unknown-task blip: the job is still followed, and delivered when the task is back", async () => {
+    const w = world();
+    await w.add(makeJob("j1", "t1"));
+    const start = w.clock.now;
+    for (let s = 0; s <= 20; s += 2) {
+      w.clock.now = start + s * 1000;
+      await w.step();
+    }
+    expect(await w.job("j1")).toMatchObject({ phase: "waiting", failure: null });
+    expect(w.shown).toEqual([]);
+    w.source.set(fixtureTask("task-imagine-success.json", "t1"));
+    await w.step();
+    expect(await w.job("j1")).toMatchObject({ phase: "done", delivered: true });
+  });
+
+  it("fails the job only after unknownGraceMs of continuous absence; Retry stays (nothing runs)", async () => {
+    const w = world({ unknownGraceMs: 3 * MINUTE });
+    await w.add(makeJob("j1", "gone"));
+    const start = w.clock.now;
+    await w.step();
+    w.clock.now = start + 3 * MINUTE - 1;
+    await w.step();
+    expect(await w.job("j1")).toMatchObject({ phase: "waiting", failure: null });
+    w.clock.now = start + 3 * MINUTE;
+    await w.step();
+    const job = await w.job("j1");
+    expect(job.phase).toBe("failed");
+    expect(job.failure).toMatch(/no longer knows/);
+    expect(job.request).not.toBeNull();
+    expect(w.shown).toHaveLength(1);
+    expect(await w.store.inFlight()).toEqual([]);
+  });
+
+  it("the absence must be continuous: a sighting starts the clock again", async () => {
+    const w = world({ unknownGraceMs: 3 * MINUTE });
+    await w.add(makeJob("j1", "t1"));
+    const start = w.clock.now;
+    await w.step();
+    w.clock.now = start + 2 * MINUTE;
+    w.source.set(makeTask("t1", "SUBMITTED"));
+    await w.step();
+    w.source.tasks.delete("t1");
+    w.clock.now = start + 4 * MINUTE;
+    await w.step();
+    expect((await w.job("j1")).phase).toBe("running");
+    w.clock.now = start + 7 * MINUTE;
+    await w.step();
+    expect((await w.job("j1")).phase).toBe("failed");
+  });
+});
+
+describe("a list that hangs or fails", () => {
+  it("every proxy call of a tick is one attempt with a short timeout", async () => {
+    const w = world({ readTimeoutMs: 4_000 });
+    await w.add(makeJob("j1", "t1"));
+    await w.add(makeJob("j2", "", { state: "mjcord:j2" }));
+    w.source.notListed.add("t1");
+    w.source.set(running("t1", 10));
+    await w.step();
+    expect(w.source.options.length).toBeGreaterThanOrEqual(3); // list, fetch, search
+    for (const options of w.source.options)
+      expect(options).toEqual({ timeoutMs: 4_000, attempts: 1 });
+  });
+
+  it("a failing list does not become a fetch of every job on every tick", async () => {
+    const w = world({ maxFetchesPerTick: 10 });
+    const ids = Array.from({ length: 45 }, (_, i) => `t${100 + i}`);
+    for (const [i, id] of ids.entries()) {
+      await w.add(makeJob(`j${i}`, id));
+      w.source.set(running(id, 10));
+    }
+    w.source.listError = Object.assign(new Error("Bad Gateway"), { httpStatus: 502 });
+    await w.step();
+    expect(w.source.fetchCalls).toHaveLength(10);
+    for (let n = 0; n < 4; n++) await w.step();
+    // Five ticks, ten fetches each at most, in turn: every job was asked about.
+    expect(w.source.fetchCalls).toHaveLength(50);
+    expect([...new Set(w.source.fetchCalls)].sort()).toEqual([...ids].sort());
+    expect(w.source.listCalls).toHaveLength(5); // the list is tried again each tick
+    for (const i of [0, 22, 44]) expect((await w.job(`j${i}`)).progress).toBe(10);
+  });
+});
+
+describe("a job closed at its deadline", () => {
+  it("is watched rarely for a while, and delivered when its task succeeds after all", async () => {
+    const w = world({ watchEveryTicks: 3 });
+    await w.add(makeJob("j1", "t1", { createdAt: 0, deadlineAt: 30 * MINUTE }));
+    w.source.set(running("t1", 99));
+    w.clock.now = 30 * MINUTE + 1;
+    await w.step();
+    expect(await w.job("j1")).toMatchObject({ phase: "failed", delivered: true, request: null });
+    w.source.set(fixtureTask("task-imagine-success.json", "t1"));
+    await w.step(); // tick 2: not asked (rarely, not every tick)
+    expect(w.source.listCalls).toHaveLength(0);
+    expect((await w.job("j1")).phase).toBe("failed");
+    await w.step(); // tick 3
+    expect(w.source.listCalls).toHaveLength(1);
+    const done = await w.job("j1");
+    expect(done).toMatchObject({ phase: "done", delivered: true, failure: null });
+    expect(done.result?.buttons).toHaveLength(9);
+    expect(w.shown.map((j) => j.phase)).toEqual(["failed", "done"]);
+    expect(await w.store.watched()).toEqual([]);
+    await w.step();
+    await w.step();
+    await w.step();
+    expect(w.shown).toHaveLength(2);
+  });
+
+  it("stops watching after watchMs", async () => {
+    const w = world({ watchEveryTicks: 1, watchMs: 60 * MINUTE });
+    await w.add(makeJob("j1", "t1", { createdAt: 0, deadlineAt: 30 * MINUTE }));
+    w.source.set(running("t1", 50));
+    w.clock.now = 30 * MINUTE + 1;
+    await w.step();
+    expect(await w.store.watched()).toEqual(["j1"]);
+    w.clock.now = 91 * MINUTE;
+    await w.step();
+    expect(await w.store.watched()).toEqual([]);
+    w.source.set(fixtureTask("task-imagine-success.json", "t1"));
+    await w.step();
+    expect((await w.job("j1")).phase).toBe("failed");
+  });
+});
+
+describe("a job whose submit got no clear answer (no task id)", () => {
+  it("is found by the state it was sent with, adopted and delivered", async () => {
+    const w = world();
+    await w.add(makeJob("j1", "", { state: "mjcord:j1" }));
+    w.source.recent = [
+      makeTask("t10", "SUCCESS", { state: "mjcord:j10" }), // another job's
+      running("t9", 40),
+      makeTask("t8", "SUBMITTED", { state: "mjcord:j1" }),
+    ];
+    await w.step();
+    expect(await w.job("j1")).toMatchObject({ taskId: "t8", phase: "running" });
+    expect((await w.store.jobForTask("t8"))?.id).toBe("j1");
+    w.source.set(fixtureTask("task-imagine-success.json", "t8"));
+    await w.step();
+    expect(await w.job("j1")).toMatchObject({ phase: "done", delivered: true });
+    expect(w.source.recentCalls).toHaveLength(1);
+  });
+
+  it("is not looked for while its submit is still under way in this process", async () => {
+    const w = world();
+    await w.add(makeJob("j1", "", { state: "mjcord:j1" }));
+    w.tracker.hold("j1");
+    await w.step();
+    expect(w.source.recentCalls).toHaveLength(0);
+    w.tracker.release("j1");
+    await w.step();
+    expect(w.source.recentCalls).toHaveLength(1);
+  });
+
+  it("is closed in plain words, without Retry, when its task does not turn up within searchMs", async () => {
+    const w = world({ searchMs: 5 * MINUTE });
+    await w.add(makeJob("j1", "", { state: "mjcord:j1" }));
+    const start = w.clock.now;
+    await w.step();
+    w.clock.now = start + 5 * MINUTE - 1;
+    await w.step();
+    expect((await w.job("j1")).phase).toBe("waiting");
+    w.clock.now = start + 5 * MINUTE;
+    await w.step();
+    const job = await w.job("j1");
+    expect(job).toMatchObject({ phase: "failed", request: null, delivered: true });
+    expect(job.failure).toMatch(/never confirmed/);
+    expect(await w.store.inFlight()).toEqual([]);
+  });
+
+  it("Imagine all: the four tasks of one submit become four jobs", async () => {
+    const w = world();
+    await w.add(makeJob("j1", "", { state: "mjcord:j1", kind: "action" }));
+    w.source.recent = [4, 2, 3, 1].map((n) =>
+      makeTask(`t${n}`, "SUBMITTED", { state: `mjcord:j1::${n}`, prompt: `prompt ${n}` }),
+    );
+    await w.step();
+    expect(await w.job("j1")).toMatchObject({ taskId: "t1", phase: "running" });
+    const siblings = await Promise.all(["t2", "t3", "t4"].map((t) => w.store.jobForTask(t)));
+    expect(siblings.map((j) => j?.prompt)).toEqual(["prompt 2", "prompt 3", "prompt 4"]);
+    expect(siblings.every((j) => j?.message.interactionToken === null)).toBe(true);
+    expect((await w.store.inFlight()).sort()).toEqual(
+      ["j1", ...siblings.map((j) => j?.id ?? "")].sort(),
+    );
+    // Found again on the next tick (the list still has them): nothing is added twice.
+    await w.step();
+    expect(await w.store.inFlight()).toHaveLength(4);
+  });
+
+  it("a proxy without a task list: closed at once, saying so, without Retry", async () => {
+    const w = world();
+    await w.add(makeJob("j1", "", { state: "mjcord:j1" }));
+    w.source.recentError = Object.assign(new Error("Not Found"), { httpStatus: 404 });
+    await w.step();
+    const job = await w.job("j1");
+    expect(job).toMatchObject({ phase: "failed", request: null });
+    expect(job.failure).toMatch(/cannot be looked up/);
+  });
+
+  it("a search that fails for a while is tried again on the next tick", async () => {
+    const w = world();
+    await w.add(makeJob("j1", "", { state: "mjcord:j1" }));
+    w.source.recentError = Object.assign(new Error("Bad Gateway"), { httpStatus: 502 });
+    await w.step();
+    expect((await w.job("j1")).phase).toBe("waiting");
+    w.source.recentError = null;
+    w.source.recent = [makeTask("t5", "SUBMITTED", { state: "mjcord:j1" })];
+    await w.step();
+    expect((await w.job("j1")).taskId).toBe("t5");
   });
 });

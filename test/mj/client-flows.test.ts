@@ -358,18 +358,71 @@ describe("retries of reads", () => {
 describe("never submitting a job twice", () => {
   const submits = (mark: number) => since(mark).filter((r) => r.path.includes("/submit/"));
 
-  it("a submit answered by HTTP 500, 502 or 503 is not retried, and was not submitted", async () => {
+  it("a submit answered by HTTP 500, 502, 503, 504 or 408 is not retried, and may be running", async () => {
+    // A gateway in front of the proxy answers these after the proxy may have taken (and
+    // billed) the job: asking again could bill it twice.
     const c = client();
-    for (const status of [500, 502, 503]) {
-      sim.injectFault({ match: "/submit/imagine", status, body: "upstream trouble" });
+    for (const status of [500, 502, 503, 504, 408]) {
+      sim.injectFault({
+        match: "/submit/imagine",
+        status,
+        body: "upstream trouble",
+        afterHandling: true,
+      });
       const mark = sim.requests.length;
-      const error = await failure(c.imagine({ prompt: `fault ${status}` }));
-      expect(error).toMatchObject({ kind: "http", httpStatus: status, mayHaveSubmitted: false });
+      const error = await failure(c.imagine({ prompt: `fault ${status}`, state: `gw-${status}` }));
+      expect(error).toMatchObject({ kind: "http", httpStatus: status, mayHaveSubmitted: true });
+      expect(error.worthRetrying).toBe(false);
+      expect(error.userMessage).toMatch(/may still run/);
       expect(submits(mark)).toHaveLength(1);
     }
+    const list = (await call(sim, "/mj/task/list")).json as { state: string }[];
+    expect(list.filter((t) => t.state.startsWith("gw-"))).toHaveLength(5);
     const mark = sim.requests.length;
-    await failure(c.imagine({ prompt: "x sim:http500" }));
+    const error = await failure(c.imagine({ prompt: "x sim:http500" }));
+    expect(error.mayHaveSubmitted).toBe(true);
     expect(submits(mark)).toHaveLength(1);
+  });
+
+  it("a gateway's 5xx with an error envelope, or its code 5 (transport error), may be running too", async () => {
+    const c = client();
+    sim.injectFault({
+      match: "/submit/imagine",
+      status: 502,
+      body: JSON.stringify({ code: 9, description: "upstream", result: null }),
+    });
+    expect(await failure(c.imagine({ prompt: "enveloped 502" }))).toMatchObject({
+      httpStatus: 502,
+      mayHaveSubmitted: true,
+    });
+    const error = await failure(c.imagine({ prompt: "x sim:gateway-error" }));
+    expect(error).toMatchObject({ httpStatus: 400, code: 5, mayHaveSubmitted: true });
+    expect(error.worthRetrying).toBe(false);
+  });
+
+  it("an answer that says the job was refused leaves nothing running", async () => {
+    const c = client();
+    const refusals: [number, string, boolean][] = [
+      [400, JSON.stringify({ code: 4, description: "参数错误", type: "upstream_error" }), false],
+      [401, "", true],
+      [403, JSON.stringify({ success: false, message: "您无权限访问" }), true],
+      [404, JSON.stringify({ code: 3, description: "关联任务不存在或已失效", result: null }), true],
+      [
+        429,
+        JSON.stringify({ code: 30, description: "当前分组负载已饱和", type: "upstream_error" }),
+        true,
+      ],
+      [200, JSON.stringify({ code: 9, description: "提交失败，系统异常", result: null }), true],
+      [200, JSON.stringify({ code: 24, description: "可能包含敏感词", result: null }), false],
+    ];
+    for (const [status, body, worth] of refusals) {
+      sim.injectFault({ match: "/submit/imagine", status, body });
+      const mark = sim.requests.length;
+      const error = await failure(c.imagine({ prompt: `refused ${status}` }));
+      expect(error, `HTTP ${status} ${body}`).toMatchObject({ mayHaveSubmitted: false });
+      expect(error.worthRetrying, `HTTP ${status} ${body}`).toBe(worth);
+      expect(submits(mark)).toHaveLength(1);
+    }
   });
 
   it("dropped after the proxy handled it: not retried, 'network', may have submitted", async () => {
@@ -463,6 +516,42 @@ describe("timeouts", () => {
     const got = since(mark).map((r) => r.path);
     expect(got.filter((p) => p === fetchPath)).toHaveLength(2);
     expect(got.filter((p) => p.includes("/submit/"))).toEqual(["/fast/mj/submit/imagine"]);
+  });
+});
+
+describe("reads for the tracker: one short attempt when asked", () => {
+  it("a hanging list-by-condition fails after one attempt of timeoutMs, not after four of readTimeoutMs", async () => {
+    const c = client({ readTimeoutMs: 20_000 });
+    sim.injectFault({ match: "/task/list-by-condition", delayMs: 5_000 });
+    const mark = sim.requests.length;
+    const error = await failure(c.listTasks(["1754300112345678"], { timeoutMs: 50, attempts: 1 }));
+    expect(error).toMatchObject({ kind: "network", description: "UND_ERR_HEADERS_TIMEOUT" });
+    expect(since(mark).filter((r) => r.path === "/mj/task/list-by-condition")).toHaveLength(1);
+  });
+
+  it("fetchTask takes the same options: one attempt, its own timeout", async () => {
+    const c = client();
+    sim.injectFault({ match: "/fetch", status: 503, body: "down" });
+    const mark = sim.requests.length;
+    const error = await failure(c.fetchTask("1754300112345678", { attempts: 1 }));
+    expect(error).toMatchObject({ kind: "http", httpStatus: 503 });
+    expect(since(mark)).toHaveLength(1);
+    expect(await c.fetchTask("1754300112345678", { attempts: 1 })).toBeNull(); // unknown id
+  });
+
+  it("recentTasks: the proxy's latest tasks (GET /mj/task/list), each with the state it was sent", async () => {
+    const c = client();
+    const id = submittedId(await c.shorten({ prompt: "find me", state: "mjcord:findme" }));
+    const mark = sim.requests.length;
+    const tasks = await c.recentTasks({ timeoutMs: 1_000, attempts: 1 });
+    expect(since(mark).map((r) => [r.method, r.path])).toEqual([["GET", "/mj/task/list"]]);
+    expect(tasks.find((t) => t.state === "mjcord:findme")?.id).toBe(id);
+  });
+
+  it("recentTasks behind a gateway, which has no task list: a 404 ProxyError", async () => {
+    sim.configure({ dialect: "gateway" });
+    const error = await failure(client().recentTasks({ attempts: 1 }));
+    expect(error).toMatchObject({ httpStatus: 404 });
   });
 });
 

@@ -327,13 +327,13 @@ describe("submit codes", () => {
     expect(error.properties).toMatchObject({ bannedWord: "sim:banned", promptEn: "x sim:banned" });
   });
 
-  it("HTTP 500 with a text body -> ProxyError 'http' 500, plain message, not submitted", async () => {
+  it("HTTP 500 with a text body -> ProxyError 'http' 500: the job may still run", async () => {
     const mark = sim.requests.length;
     const error = await failure(client().shorten({ prompt: "boom sim:http500" }));
     expect(error).toMatchObject({ kind: "http", httpStatus: 500, code: undefined });
-    expect(error.mayHaveSubmitted).toBe(false);
+    expect(error.mayHaveSubmitted).toBe(true);
     expect(error.userMessage).toBe(
-      "The Midjourney proxy had a problem (HTTP 500). Try again in a moment.",
+      "The Midjourney proxy had a problem (HTTP 500). The job may still run; if nothing shows up in a few minutes, try again.",
     );
     only(mark);
   });
@@ -345,7 +345,8 @@ describe("submit codes", () => {
       httpStatus: 400,
       code: 5,
       description: "do_request_failed: upstream returned an error (sim:gateway-error)",
-      mayHaveSubmitted: false,
+      // code 5 is the gateway's "unknown or transport error": the upstream may have the job.
+      mayHaveSubmitted: true,
     });
     expect(error.userMessage).not.toMatch(CJK);
   });

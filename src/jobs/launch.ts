@@ -1,0 +1,202 @@
+// Starting a job without ever losing it or billing it twice. The job, with the `state` its
+// submit carries, is written to the store and the in-flight index before the submit leaves;
+// if that write fails nothing is sent. A submit whose answer is lost (a crash, a cut
+// connection, a timeout, a 5xx from a gateway in front) leaves a job that may be running:
+// no Retry, and the tracker looks for its task by that `state`. Member images stay out of
+// the record (images.ts).
+import type { Logger } from "../log.js";
+import type { MjClient } from "../mj/client.js";
+import { ProxyError } from "../mj/errors.js";
+import type { SubmitOutcome } from "../mj/task.js";
+import { imagesKey, imagesOwner, restoreImages, setImagesAside } from "./images.js";
+import { type Job, siblingJob } from "./job.js";
+import type { JobStore } from "./store.js";
+import { type SubmitRequest, submitRequest } from "./submit.js";
+import type { Tracker } from "./tracker.js";
+
+export interface LaunchContext {
+  store: JobStore;
+  proxy: MjClient;
+  tracker: Tracker;
+  log: Pick<Logger, "info" | "warn" | "error">;
+}
+
+export interface LaunchOptions {
+  /** When one submit starts several tasks ("Imagine all"), the prompt shown for each. */
+  promptsPerTask?: string[];
+  /** The prompt the pressed result was made with (shown if the proxy skips the form). */
+  parentPrompt?: string;
+  /** How long the job's pictures are kept for Retry. */
+  imagesTtlMs: number;
+  /** The job a Retry repeats: its pictures are dropped once the new job holds them. */
+  retryOf?: string | null;
+}
+
+export const STORE_DOWN =
+  "The bot cannot save jobs right now, so nothing was sent to Midjourney and nothing was charged. Please try again later, and tell the server's admins if it keeps happening.";
+export const MAY_BE_RUNNING =
+  "The Midjourney proxy's answer got lost, so this job may still be running. If it is, it will show up here within a few minutes: there is no need to start it again.";
+const FORM_SKIPPED =
+  "Your edited prompt was not used: the proxy's Midjourney account has Remix off.";
+
+/**
+ * A request whose pictures were set aside (a Retry) with its pictures back; the request as
+ * it is when it has none; null when they have expired.
+ */
+export async function withImages(
+  store: JobStore,
+  request: SubmitRequest,
+): Promise<SubmitRequest | null> {
+  const owner = imagesOwner(request);
+  if (owner === null) return request;
+  return restoreImages(request, await store.unstash<string[]>(imagesKey(owner)));
+}
+
+/**
+ * Writes the job ahead, submits it and records the outcome. Never throws: resolves with the
+ * job as it is to be shown first (refused, may be running, or submitted).
+ */
+export async function launch(
+  ctx: LaunchContext,
+  draft: Job,
+  request: SubmitRequest,
+  options: LaunchOptions,
+): Promise<Job> {
+  const aside = setImagesAside(request, draft.id);
+  let job: Job = { ...draft, request: aside.request };
+  ctx.tracker.hold(job.id);
+  try {
+    try {
+      if (aside.images.length > 0) {
+        await ctx.store.stash(imagesKey(job.id), aside.images, options.imagesTtlMs);
+      }
+      await ctx.store.putJob(job);
+      await ctx.tracker.follow(job);
+    } catch (error) {
+      ctx.log.error({ err: error, jobId: job.id }, "job not saved, so not submitted");
+      await ctx.store.removeInFlight(job.id).catch(() => undefined);
+      await ctx.store.drop(imagesKey(job.id)).catch(() => undefined);
+      return refused(job, STORE_DOWN, false);
+    }
+    // A Retry's pictures now live in the new job's stash.
+    if (options.retryOf) await ctx.store.drop(imagesKey(options.retryOf)).catch(() => undefined);
+    job = await submit(ctx, job, request, options);
+  } finally {
+    ctx.tracker.release(job.id);
+  }
+  return job;
+}
+
+async function submit(
+  ctx: LaunchContext,
+  job: Job,
+  request: SubmitRequest,
+  options: LaunchOptions,
+): Promise<Job> {
+  let outcome: SubmitOutcome & { formSkipped?: true };
+  try {
+    outcome = await submitRequest(ctx.proxy, request, { mode: job.mode, state: job.state });
+  } catch (error) {
+    if (error instanceof ProxyError && !error.mayHaveSubmitted) {
+      // Refused: nothing runs. Retry only where asking again could go differently.
+      ctx.log.warn({ err: error, jobId: job.id }, "proxy refused the job");
+      const failed = refused(job, error.userMessage, error.worthRetrying);
+      await save(ctx, failed, "refused job not saved");
+      await ctx.store.removeInFlight(job.id).catch(() => undefined);
+      if (failed.request === null) await ctx.store.drop(imagesKey(job.id)).catch(() => undefined);
+      return failed;
+    }
+    // The proxy may have the job: it is looked for, never submitted again.
+    if (error instanceof ProxyError) {
+      ctx.log.warn({ err: error, jobId: job.id }, "submit's answer lost; looking for its task");
+    } else {
+      ctx.log.error({ err: error, jobId: job.id }, "submit crashed; looking for its task");
+    }
+    const lost: Job = { ...job, searchSince: Date.now(), note: MAY_BE_RUNNING };
+    await save(ctx, lost, "job that may be running not updated; it is looked for anyway");
+    return lost;
+  }
+  return record(ctx, job, outcome, options);
+}
+
+/** The proxy accepted the job: the job and any siblings are saved, or kept until they are. */
+async function record(
+  ctx: LaunchContext,
+  job: Job,
+  outcome: SubmitOutcome & { formSkipped?: true },
+  options: LaunchOptions,
+): Promise<Job> {
+  let accepted: Job = {
+    ...withOutcome(job, outcome),
+    prompt: options.promptsPerTask?.[0] ?? job.prompt,
+  };
+  if (outcome.formSkipped) {
+    accepted = { ...accepted, prompt: options.parentPrompt ?? accepted.prompt, note: FORM_SKIPPED };
+  }
+  const siblings =
+    outcome.kind === "submitted"
+      ? outcome.taskIds
+          .slice(1)
+          .map((taskId, n) =>
+            siblingJob(accepted, n + 2, taskId, options.promptsPerTask?.[n + 1] ?? accepted.prompt),
+          )
+      : [];
+  for (const saved of [...siblings, accepted]) {
+    try {
+      await ctx.store.putJob(saved);
+      await ctx.tracker.follow(saved);
+    } catch (error) {
+      // Billed: never offered again. The tracker saves it as soon as the store lets it.
+      ctx.log.error(
+        { err: error, jobId: saved.id, taskId: saved.taskId },
+        "job not saved after the proxy accepted it; saving it again on the next ticks",
+      );
+      ctx.tracker.remember(saved);
+    }
+  }
+  ctx.log.info(
+    { jobId: accepted.id, taskId: accepted.taskId, kind: accepted.kind, user: accepted.userId },
+    "job submitted",
+  );
+  return accepted;
+}
+
+function refused(job: Job, failure: string, retryable: boolean): Job {
+  return {
+    ...job,
+    phase: "failed",
+    failure,
+    rank: 4,
+    delivered: true,
+    request: retryable ? job.request : null,
+  };
+}
+
+async function save(ctx: LaunchContext, job: Job, problem: string): Promise<void> {
+  await ctx.store.putJob(job).catch((error: unknown) => {
+    ctx.log.error({ err: error, jobId: job.id }, problem);
+  });
+}
+
+/** A job as the proxy's answer leaves it. */
+export function withOutcome(job: Job, outcome: SubmitOutcome): Job {
+  switch (outcome.kind) {
+    case "submitted":
+      return {
+        ...job,
+        taskId: outcome.taskId,
+        phase: outcome.queued ? "queued" : "waiting",
+        queueAhead: outcome.queueAhead,
+      };
+    case "modal":
+      // The account has Remix on (or the form was wanted): the proxy waits for the prompt.
+      return {
+        ...job,
+        taskId: outcome.taskId,
+        phase: "needs-form",
+        formPrompt: outcome.finalPrompt || job.prompt,
+      };
+    case "existed":
+      return { ...job, taskId: outcome.taskId };
+  }
+}
