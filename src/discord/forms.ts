@@ -1,16 +1,31 @@
 // Form (modal) submits: the form shown before a proxy button (Vary (Region), Custom Zoom,
 // picks, remix), and the form that confirms a task waiting in status MODAL.
-// Bad input is answered privately and costs nothing: no proxy call is made.
+// Bad input is answered privately and costs nothing: no proxy call is made. What the form
+// alone shows is checked first; anything slow (asking the proxy, a mask's download and
+// reading, the picture's size) comes after the form is acknowledged.
 import type { ModalSubmitInteraction } from "discord.js";
 import type { Job } from "../jobs/job.js";
 import { CONFIRMED_RANK } from "../jobs/tracker.js";
 import { classifyButton } from "../mj/buttons.js";
 import { ProxyError } from "../mj/errors.js";
-import { downloadMedia, imageSize } from "../mj/media.js";
-import { decodeKey } from "./components.js";
+import { downloadMedia, fetchImageSize } from "../mj/media.js";
+import type { Task } from "../mj/task.js";
+import { whileClaimed } from "./claims.js";
+import { type ComponentKey, decodeKey } from "./components.js";
 import type { BotContext } from "./context.js";
-import { launchJob, tellPrivately, withOutcome } from "./flow.js";
-import { drawRegionMask, FIELD, formKindOf, normaliseMask, zoomProblem } from "./modals.js";
+import { launchJob, tellPrivately, withdraw, withOutcome } from "./flow.js";
+import {
+  drawRegionMask,
+  type FittedMask,
+  fitMask,
+  pictureProblem,
+  unknownRegions,
+  uploadProblem,
+} from "./mask.js";
+import { FIELD, type FormKind, formKindOf, zoomProblem } from "./modals.js";
+import { jobMode, memberMode } from "./modes.js";
+import { spendRefusal } from "./owners.js";
+import { checkPrompt } from "./prompts.js";
 
 const FALLBACK_SIZE = 1024;
 
@@ -23,128 +38,176 @@ export async function handleForm(
     if (!key) await tellPrivately(interaction, "This form is not one of mine.");
     return;
   }
-  if (key.type === "form") return submitButtonForm(interaction, ctx, key.taskId, key.index);
+  if (key.type === "form") return submitButtonForm(interaction, ctx, key);
   if (key.type === "modal-task") return confirmModalTask(interaction, ctx, key.jobId);
   await tellPrivately(interaction, "This form is not one of mine.");
 }
 
 function promptOf(interaction: ModalSubmitInteraction): string {
-  return interaction.fields.getTextInputValue(FIELD.prompt).trim();
+  return interaction.fields.getTextInputValue(FIELD.prompt);
+}
+
+/** What a result's form needs to know about it: from the store, or else from the proxy. */
+type Result = Pick<Task, "buttons" | "imageUrl" | "imageWidth" | "imageHeight">;
+
+/**
+ * A form's answer: private while nothing is public yet; once the form was acknowledged
+ * (with a public "thinking" reply, which is to become the job's message), that reply is
+ * withdrawn and the member is answered privately instead.
+ */
+async function refuse(interaction: ModalSubmitInteraction, message: string): Promise<void> {
+  if (interaction.deferred) await withdraw(interaction, message);
+  else await tellPrivately(interaction, message);
+}
+
+/** Acknowledges the form with the job's public reply before any slow work (Discord waits 3 s). */
+async function acknowledgeFirst(interaction: ModalSubmitInteraction): Promise<void> {
+  if (!interaction.deferred && !interaction.replied) await interaction.deferReply();
 }
 
 async function submitButtonForm(
   interaction: ModalSubmitInteraction,
   ctx: BotContext,
-  taskId: string,
-  index: number,
+  key: Extract<ComponentKey, { type: "form" }>,
 ): Promise<void> {
+  const { taskId, index } = key;
   const job = await ctx.store.jobForTask(taskId);
-  const buttons =
-    job?.result?.buttons ?? (await ctx.proxy.fetchTask(taskId).catch(() => null))?.buttons;
-  const button = buttons?.[index];
-  if (!button) {
-    await tellPrivately(
+  const refusal = spendRefusal(
+    {
+      stored: job?.userId,
+      keyed: key.ownerId,
+      madeBy: interaction.message?.interactionMetadata?.user.id,
+    },
+    interaction.user.id,
+  );
+  if (refusal) {
+    await refuse(interaction, refusal);
+    return;
+  }
+  let result: Result | null = job?.result ?? null;
+  if (!result) {
+    // The store lost it: ask the proxy, which may take longer than Discord waits.
+    await acknowledgeFirst(interaction);
+    result = await ctx.proxy.fetchTask(taskId).catch(() => null);
+  }
+  const button = result?.buttons[index];
+  if (!result || !button) {
+    await refuse(
       interaction,
       "This result is no longer known to the proxy, so its buttons cannot be used.",
     );
     return;
   }
-  if (job && job.userId !== interaction.user.id) {
-    await tellPrivately(interaction, `Only <@${job.userId}> can use the buttons on this result.`);
-    return;
-  }
   const info = classifyButton(button);
   const kind = formKindOf(info);
-  const prompt = promptOf(interaction);
-  if (prompt === "") {
-    await tellPrivately(interaction, "The prompt cannot be empty.");
+  const checked = checkPrompt(promptOf(interaction));
+  const problem = checked.ok
+    ? formProblem(interaction, ctx, kind, checked.prompt)
+    : checked.message;
+  if (!checked.ok || problem) {
+    await refuse(interaction, `${problem} Nothing was submitted.`);
     return;
   }
-  if (kind === "custom-zoom") {
-    const problem = zoomProblem(prompt);
-    if (problem) {
-      await tellPrivately(interaction, `${problem} Nothing was submitted.`);
-      return;
-    }
-  }
+  const { prompt } = checked;
   let maskBase64: string | undefined;
   if (kind === "vary-region") {
-    const mask = await regionMask(interaction, ctx, taskId);
+    await acknowledgeFirst(interaction);
+    const mask = await regionMask(interaction, ctx, result);
     if (!mask.ok) {
-      await tellPrivately(interaction, `${mask.message} Nothing was submitted.`);
+      await refuse(interaction, `${mask.message} Nothing was submitted.`);
       return;
     }
     maskBase64 = mask.dataUri;
   }
-  if (!(await ctx.store.claim(`press:${taskId}:${index}:${interaction.user.id}`, 15_000))) {
-    await tellPrivately(interaction, "Already on it: that form was just sent.");
-    return;
-  }
   const prefs = await ctx.store.preferences(interaction.user.id);
-  await launchJob(interaction, ctx, {
-    kind: "modal",
-    prompt,
-    mode: job?.mode ?? prefs.mode ?? ctx.config.mjMode,
-    origin: info.label,
-    parentTaskId: taskId,
-    ...(job ? { parentPrompt: job.prompt } : {}),
-    request: {
-      type: "form",
-      taskId,
-      customId: button.customId,
+  const launched = await whileClaimed(ctx, `press:${taskId}:${index}:${interaction.user.id}`, () =>
+    launchJob(interaction, ctx, {
+      kind: "modal",
       prompt,
-      ...(maskBase64 ? { maskBase64 } : {}),
-      // A pick the proxy refuses (trueai rejects shorten picks) is imagined directly.
-      ...(kind === "pick" ? { imagineIfRefused: true } : {}),
-    },
-  });
+      mode: jobMode(job?.mode) ?? memberMode(prefs.mode) ?? ctx.config.mjMode,
+      origin: info.label,
+      parentTaskId: taskId,
+      ...(job ? { parentPrompt: job.prompt } : {}),
+      request: {
+        type: "form",
+        taskId,
+        customId: button.customId,
+        prompt,
+        ...(maskBase64 ? { maskBase64 } : {}),
+        // A pick the proxy refuses (trueai rejects shorten picks) is imagined directly.
+        ...(kind === "pick" ? { imagineIfRefused: true } : {}),
+      },
+    }),
+  );
+  if (!launched) await refuse(interaction, "Already on it: that form was just sent.");
 }
 
-type Mask = { ok: true; dataUri: string } | { ok: false; message: string };
+const maskUpload = (interaction: ModalSubmitInteraction) =>
+  interaction.fields.getUploadedFiles(FIELD.mask)?.first();
+
+const regionsOf = (interaction: ModalSubmitInteraction) =>
+  interaction.fields.getStringSelectValues(FIELD.region) ?? [];
+
+/** What is wrong with the form as sent, judged from the form alone (it costs nothing). */
+function formProblem(
+  interaction: ModalSubmitInteraction,
+  ctx: BotContext,
+  kind: FormKind,
+  prompt: string,
+): string | null {
+  if (kind === "custom-zoom") return zoomProblem(prompt);
+  if (kind !== "vary-region") return null;
+  const upload = maskUpload(interaction);
+  const regions = regionsOf(interaction);
+  if (unknownRegions(regions).length > 0)
+    return "The form sent a region that is not one of its choices.";
+  if (!upload && regions.length === 0) return "Choose a region to repaint, or upload a mask.";
+  return upload ? uploadProblem(upload, ctx.config.maxImageMb * 1024 * 1024) : null;
+}
 
 /** The Vary (Region) mask: the member's upload if any, else the chosen regions, drawn at the image's size. */
 async function regionMask(
   interaction: ModalSubmitInteraction,
   ctx: BotContext,
-  taskId: string,
-): Promise<Mask> {
-  const upload = interaction.fields.getUploadedFiles(FIELD.mask)?.first();
-  const regions = interaction.fields.getStringSelectValues(FIELD.region) ?? [];
-  if (!upload && regions.length === 0) {
-    return { ok: false, message: "Choose a region to repaint, or upload a mask." };
+  result: Result,
+): Promise<FittedMask> {
+  const size = await pictureSize(result);
+  const tooLarge = pictureProblem(size.width, size.height);
+  if (tooLarge) return { ok: false, message: tooLarge };
+  const upload = maskUpload(interaction);
+  if (!upload) {
+    return {
+      ok: true,
+      dataUri: await drawRegionMask(size.width, size.height, regionsOf(interaction)),
+    };
   }
-  const size = await sizeOfResult(ctx, taskId);
-  if (upload) {
-    const maxBytes = ctx.config.maxImageMb * 1024 * 1024;
-    const download = await downloadMedia(upload.url, { maxBytes, timeoutMs: 20_000 });
-    if (!download.ok)
-      return { ok: false, message: "The mask could not be read (is it larger than the limit?)." };
-    const mask =
-      download.type === "png" ? normaliseMask(download.bytes, size.width, size.height) : null;
-    return mask
-      ? { ok: true, dataUri: mask }
-      : { ok: false, message: "The mask must be a PNG image." };
+  const maxBytes = ctx.config.maxImageMb * 1024 * 1024;
+  const download = await downloadMedia(upload.url, { maxBytes, timeoutMs: 20_000 });
+  if (!download.ok) {
+    return {
+      ok: false,
+      message:
+        download.reason === "too-large"
+          ? `The mask is larger than ${ctx.config.maxImageMb} MB.`
+          : "The mask could not be downloaded from Discord. Try uploading it again.",
+    };
   }
-  return { ok: true, dataUri: drawRegionMask(size.width, size.height, regions) };
+  return fitMask(download.bytes, size.width, size.height);
 }
 
-/** The result image's pixel size: from the task, else from the image itself. */
-async function sizeOfResult(
-  ctx: BotContext,
-  taskId: string,
-): Promise<{ width: number; height: number }> {
-  const job = await ctx.store.jobForTask(taskId);
-  const result = job?.result;
-  if (result?.imageWidth && result.imageHeight)
+const isSide = (n: number | null | undefined): n is number => Number.isInteger(n) && (n ?? 0) > 0;
+
+/**
+ * The picture's pixel size: as the proxy reported it (kept with the job), else read from the
+ * first bytes of the image, else Midjourney's usual 1024.
+ */
+async function pictureSize(result: Result): Promise<{ width: number; height: number }> {
+  if (isSide(result.imageWidth) && isSide(result.imageHeight))
     return { width: result.imageWidth, height: result.imageHeight };
-  if (result?.imageUrl) {
-    const download = await downloadMedia(result.imageUrl, {
-      maxBytes: 50 * 1024 * 1024,
-      timeoutMs: 20_000,
-    });
-    const size = download.ok ? imageSize(download.bytes) : null;
-    if (size) return size;
-  }
+  const read = result.imageUrl
+    ? await fetchImageSize(result.imageUrl, { timeoutMs: 10_000 })
+    : null;
+  if (read && isSide(read.width) && isSide(read.height)) return read;
   return { width: FALLBACK_SIZE, height: FALLBACK_SIZE };
 }
 
@@ -159,11 +222,12 @@ async function confirmModalTask(
     await tellPrivately(interaction, "This form is no longer waiting.");
     return;
   }
-  const prompt = promptOf(interaction);
-  if (prompt === "") {
-    await tellPrivately(interaction, "The prompt cannot be empty.");
+  const checked = checkPrompt(promptOf(interaction));
+  if (!checked.ok) {
+    await tellPrivately(interaction, checked.message);
     return;
   }
+  const { prompt } = checked;
   if (!(await ctx.store.claim(`modal:${job.taskId}`, 24 * 3_600_000))) {
     await tellPrivately(interaction, "This prompt was already confirmed.");
     return;

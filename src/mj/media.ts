@@ -118,3 +118,42 @@ function jpegSize(bytes: Buffer): { width: number; height: number } | null {
   }
   return null;
 }
+
+export interface ImageSizeOptions {
+  /** Give up when this many bytes came without a readable header (default 256 kB). */
+  maxBytes?: number;
+  timeoutMs?: number;
+}
+
+/**
+ * The pixel size of a linked image from its first bytes only: asks for a range, and stops
+ * reading as soon as the header is in (a server that ignores the range is cut off there).
+ * Null when the link fails or shows no known header within `maxBytes`.
+ */
+export async function fetchImageSize(
+  url: string,
+  options: ImageSizeOptions = {},
+): Promise<{ width: number; height: number } | null> {
+  const maxBytes = options.maxBytes ?? 256 * 1024;
+  try {
+    const res = await fetch(url, {
+      headers: { range: `bytes=0-${maxBytes - 1}` },
+      signal: AbortSignal.timeout(options.timeoutMs ?? 20_000),
+    });
+    if (!res.ok || res.body === null) {
+      await res.body?.cancel();
+      return null;
+    }
+    let bytes = Buffer.alloc(0);
+    // Leaving the loop early cancels the body, which closes the connection.
+    for await (const chunk of res.body) {
+      bytes = Buffer.concat([bytes, chunk]);
+      const size = imageSize(bytes);
+      if (size) return size;
+      if (bytes.length >= maxBytes) return null;
+    }
+    return null;
+  } catch {
+    return null;
+  }
+}
