@@ -1,9 +1,14 @@
 // Shows jobs: downloads a finished job's media (re-hosting it before the proxy's links
-// expire), renders the message and hands it to the publisher.
+// expire), renders the message and hands it to the publisher. The media is downloaded once
+// per final state and kept until that state is delivered or given up. A final state Discord
+// refuses for good is given up: the member is told privately, one warning names the channel
+// and what the bot lacks, and show() resolves so the job is not offered again.
 import type { Job } from "../jobs/job.js";
 import type { Logger } from "../log.js";
 import { downloadMedia } from "../mj/media.js";
+import { MediaCache } from "./media-cache.js";
 import type { Publisher } from "./publisher.js";
+import { describeRefusal, notShownWords, type Refusal } from "./refusals.js";
 import { type MessageFile, type ResultMedia, renderJob } from "./render.js";
 
 /** Discord refuses a request larger than this, whatever the per-file limit. */
@@ -11,16 +16,59 @@ const REQUEST_LIMIT = 25 * 1024 * 1024;
 const MAX_FILES = 10;
 
 export class Presenter {
+  private readonly downloaded = new MediaCache();
+
   constructor(
     private readonly publisher: Publisher,
     private readonly log: Pick<Logger, "warn">,
   ) {}
 
-  /** Shows the job's current state; resolves once a final state is on Discord. */
+  /**
+   * Shows the job's current state; resolves once a final state is on Discord, or was given
+   * up because Discord refuses it for good (the member was told privately).
+   */
   async show(job: Job): Promise<void> {
     const final = job.phase === "done" || job.phase === "failed";
-    const media = job.phase === "done" ? await this.media(job) : undefined;
-    await this.publisher.show(job.id, job.message, renderJob(job, media), final);
+    const media = job.phase === "done" ? await this.mediaOnce(job) : undefined;
+    const refusal = await this.publisher.show(job.id, job.message, renderJob(job, media), final);
+    if (!final) return;
+    this.downloaded.delete(job.id);
+    if (refusal) await this.giveUp(job, refusal);
+  }
+
+  /** A final state Discord will not take: tell the member, and say so once in the log. */
+  private async giveUp(job: Job, refusal: Refusal): Promise<void> {
+    const told = await this.publisher.tellPrivately(
+      job.message,
+      job.userId,
+      notShownWords(job, refusal),
+      refusal,
+    );
+    const member =
+      told.via === null
+        ? `the member could not be told (${told.why})`
+        : `the member was told by ${told.via === "dm" ? "DM" : "an ephemeral follow-up"}`;
+    this.log.warn(
+      {
+        jobId: job.id,
+        channelId: refusal.channelId,
+        code: refusal.code,
+        status: refusal.status,
+        missing: refusal.needs,
+        toldBy: told.via,
+      },
+      `${describeRefusal(refusal)}; job ${job.id} (${job.phase === "done" ? "result" : "failure"}) not shown, ${member}`,
+    );
+  }
+
+  /** The job's media, downloaded on the first try of its final state only. */
+  private async mediaOnce(job: Job): Promise<ResultMedia> {
+    const key = JSON.stringify([job.taskId, job.message.attachmentSizeLimit, job.result]);
+    const kept = this.downloaded.get(job.id, key);
+    if (kept) return kept;
+    const media = await this.media(job);
+    this.downloaded.set(job.id, key, media);
+    return media;
   }
 
   /** Uploads what fits in the channel's limit; links the rest. */

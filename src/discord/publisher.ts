@@ -3,19 +3,36 @@
 // state is never dropped nor queued behind progress edits.
 // Interaction tokens last 15 minutes: before expiry, and whenever Discord answers 401 or
 // 50027, the message is edited with the bot token through the channel routes instead.
+// What Discord refuses for good is bounded: a deleted message is posted anew once (the
+// final state; progress stops), a final the channel refuses (missing access or permission,
+// unknown channel) is tried a few times and then handed back as a refusal; progress edits
+// Discord refused for good stop for that job.
 import { DiscordAPIError, type RawFile, type REST, Routes } from "discord.js";
 import type { JobMessage } from "../jobs/job.js";
 import type { Logger } from "../log.js";
+import { type Told, tellMember } from "./notice.js";
+import {
+  isUnknownMessage,
+  mayChange,
+  type Refusal,
+  refusalOf,
+  refusedForGood,
+  UNKNOWN_CHANNEL,
+} from "./refusals.js";
 import type { MessageView } from "./render.js";
 
 export interface PublisherOptions {
   rest: REST;
-  log: Pick<Logger, "debug" | "warn" | "error">;
+  log: Pick<Logger, "debug" | "info" | "warn" | "error">;
   progressIntervalMs?: number;
   /** Stop using an interaction token this long after it was issued. */
   tokenSafetyMs?: number;
-  /** Tries for a final state before giving up (the caller may offer it again later). */
+  /** Tries for a final state on 429 / 5xx before failing (the caller may offer it again later). */
   finalAttempts?: number;
+  /** Tries for a final state Discord refuses for good (403, unknown channel) before giving up. */
+  refusedAttempts?: number;
+  /** The wait after the first refused try; it doubles for each further one. */
+  refusedDelayMs?: number;
   /** Called when the job's message had to be re-created (its id changed). */
   onMessageMoved?: (jobId: string, messageId: string) => Promise<void>;
   now?: () => number;
@@ -25,7 +42,7 @@ interface Update {
   message: JobMessage;
   view: MessageView;
   final: boolean;
-  done: Array<{ resolve: () => void; reject: (e: unknown) => void }>;
+  done: Array<{ resolve: (refusal: Refusal | null) => void; reject: (e: unknown) => void }>;
 }
 
 interface Slot {
@@ -35,10 +52,17 @@ interface Slot {
   wake: (() => void) | null;
   /** The message id learned or re-created here, newer than the job record's. */
   messageId: string | null;
+  /** The webhook message showing the job: "@original", or the follow-up posted in its place. */
+  webhookMessage: string;
+  /** Discord said the job's message is gone (10008): the final state is posted anew, once. */
+  gone: boolean;
+  /** Discord refused this job's progress for good: no more progress edits for it. */
+  stopped: boolean;
+  /** A final state was dealt with (shown or given up). */
+  finished: boolean;
 }
 
 const TOKEN_ERRORS = new Set([50027, 10015]);
-const UNKNOWN_MESSAGE = 10008;
 
 export class Publisher {
   private readonly slots = new Map<string, Slot>();
@@ -49,21 +73,28 @@ export class Publisher {
 
   /**
    * Shows `view` on the job's message. Resolves when this state (or a newer one that
-   * replaced it) is on Discord; a replaced progress state resolves at once.
+   * replaced it) is on Discord, with null; a replaced progress state resolves at once. A
+   * final state Discord refused for good resolves with the refusal once the tries are used
+   * up; one that kept failing otherwise (429, 5xx) rejects, and may be offered again.
    */
-  show(jobId: string, message: JobMessage, view: MessageView, final: boolean): Promise<void> {
+  show(
+    jobId: string,
+    message: JobMessage,
+    view: MessageView,
+    final: boolean,
+  ): Promise<Refusal | null> {
     const slot = this.slot(jobId);
-    return new Promise<void>((resolve, reject) => {
+    return new Promise<Refusal | null>((resolve, reject) => {
       const previous = slot.latest;
       if (previous?.final && !final) {
-        resolve(); // a final state is pending: progress can only be older
+        resolve(null); // a final state is pending: progress can only be older
         return;
       }
-      const done = [{ resolve, reject }];
+      const done: Update["done"] = [{ resolve: (refusal) => resolve(refusal), reject }];
       if (previous) {
         // Replaced: the newer state stands for it.
         if (final) done.push(...previous.done);
-        else for (const waiter of previous.done) waiter.resolve();
+        else for (const waiter of previous.done) waiter.resolve(null);
       }
       slot.latest = { message, view, final, done };
       if (final) slot.wake?.();
@@ -71,10 +102,39 @@ export class Publisher {
     });
   }
 
+  /**
+   * Tells the member privately about their job (after a refusal): an ephemeral follow-up
+   * while the interaction token lasts, else a DM. Never throws.
+   */
+  tellPrivately(
+    message: JobMessage,
+    userId: string,
+    content: string,
+    refusal: Refusal,
+  ): Promise<Told> {
+    return tellMember(this.options.rest, {
+      message,
+      userId,
+      content,
+      tokenUsable: this.tokenUsable(message),
+      channelGone: refusal.code === UNKNOWN_CHANNEL,
+    });
+  }
+
   private slot(jobId: string): Slot {
     let slot = this.slots.get(jobId);
     if (!slot) {
-      slot = { latest: null, busy: false, lastEditAt: 0, wake: null, messageId: null };
+      slot = {
+        latest: null,
+        busy: false,
+        lastEditAt: 0,
+        wake: null,
+        messageId: null,
+        webhookMessage: "@original",
+        gone: false,
+        stopped: false,
+        finished: false,
+      };
       this.slots.set(jobId, slot);
     }
     return slot;
@@ -93,11 +153,12 @@ export class Publisher {
         if (!update) break;
         slot.latest = null;
         try {
-          await this.deliver(jobId, slot, update);
-          for (const waiter of update.done) waiter.resolve();
+          const refusal = await this.deliver(jobId, slot, update);
+          if (update.final) slot.finished = true;
+          for (const waiter of update.done) waiter.resolve(refusal);
         } catch (error) {
           if (update.final) for (const waiter of update.done) waiter.reject(error);
-          else for (const waiter of update.done) waiter.resolve(); // progress is best effort
+          else for (const waiter of update.done) waiter.resolve(null); // progress is best effort
           this.options.log.warn({ err: error, jobId, final: update.final }, "message edit failed");
         }
         slot.lastEditAt = this.now();
@@ -124,41 +185,65 @@ export class Publisher {
 
   private forgetLater(jobId: string, slot: Slot): void {
     // Keep the slot while edits may follow; drop it once the message is quiet.
+    // A slot that knows Discord refused the job's message is kept until its final state.
     setTimeout(() => {
-      if (!slot.busy && !slot.latest && this.slots.get(jobId) === slot) this.slots.delete(jobId);
+      const remembers = (slot.gone || slot.stopped) && !slot.finished;
+      if (!slot.busy && !slot.latest && !remembers && this.slots.get(jobId) === slot)
+        this.slots.delete(jobId);
     }, 60_000).unref();
   }
 
-  private async deliver(jobId: string, slot: Slot, update: Update): Promise<void> {
-    const attempts = update.final ? (this.options.finalAttempts ?? 6) : 1;
-    for (let attempt = 1; ; attempt++) {
+  /** One state, with its tries. Resolves with the refusal when Discord refused it for good. */
+  private async deliver(jobId: string, slot: Slot, update: Update): Promise<Refusal | null> {
+    if (!update.final && slot.stopped) return null; // refused for good before: no more asking
+    const { log } = this.options;
+    const transientTries = update.final ? (this.options.finalAttempts ?? 6) : 1;
+    const refusedTries = update.final ? (this.options.refusedAttempts ?? 3) : 1;
+    let transient = 0;
+    let refused = 0;
+    for (;;) {
       try {
         await this.edit(jobId, slot, update);
-        return;
+        return null;
       } catch (error) {
-        if (attempt >= attempts || !isTransient(error)) throw error;
-        await new Promise((r) => setTimeout(r, Math.min(30_000, 500 * 2 ** attempt)));
+        if (refusedForGood(error)) {
+          const refusal = refusalOf(error, update.message.channelId);
+          if (!update.final) {
+            slot.stopped = true;
+            log.debug(
+              { jobId, code: refusal.code },
+              "progress refused by Discord; no more for this job",
+            );
+            return refusal;
+          }
+          refused += 1;
+          if (refused >= refusedTries || !mayChange(refusal)) return refusal;
+          await sleep((this.options.refusedDelayMs ?? 1000) * 2 ** (refused - 1));
+          continue;
+        }
+        transient += 1;
+        if (transient >= transientTries || !isTransient(error)) throw error;
+        await sleep(Math.min(30_000, 500 * 2 ** transient));
       }
     }
+  }
+
+  private tokenUsable(message: JobMessage): boolean {
+    const token = message.interactionToken;
+    return (
+      token !== null &&
+      !this.deadTokens.has(token) &&
+      this.now() - message.tokenIssuedAt < (this.options.tokenSafetyMs ?? 14 * 60_000)
+    );
   }
 
   /** One edit: the interaction webhook while its token is good, else the channel route. */
   private async edit(jobId: string, slot: Slot, update: Update): Promise<void> {
     const { message } = update;
-    const body = payload(update.view);
-    const files = update.view.files.map<RawFile>((f) => ({ name: f.name, data: f.data }));
     const token = message.interactionToken;
-    const tokenUsable =
-      token !== null &&
-      !this.deadTokens.has(token) &&
-      this.now() - message.tokenIssuedAt < (this.options.tokenSafetyMs ?? 14 * 60_000);
-    if (tokenUsable) {
+    if (token !== null && this.tokenUsable(message)) {
       try {
-        const sent = (await this.options.rest.patch(
-          Routes.webhookMessage(message.applicationId, token, "@original"),
-          { body, files, auth: false },
-        )) as { id?: string };
-        if (sent.id && !message.messageId && !slot.messageId) slot.messageId = sent.id;
+        await this.viaWebhook(jobId, slot, update, token);
         return;
       } catch (error) {
         if (!isTokenError(error)) throw error;
@@ -166,26 +251,81 @@ export class Publisher {
         this.options.log.debug({ jobId }, "interaction token refused; using the bot token");
       }
     }
-    const messageId = slot.messageId ?? message.messageId;
-    if (messageId) {
+    await this.viaChannel(jobId, slot, update);
+  }
+
+  private async viaWebhook(jobId: string, slot: Slot, update: Update, token: string) {
+    const { rest } = this.options;
+    const { message } = update;
+    const request = { body: payload(update.view), files: files(update.view), auth: false };
+    if (!slot.gone) {
       try {
-        await this.options.rest.patch(Routes.channelMessage(message.channelId, messageId), {
-          body,
-          files,
-        });
+        const sent = (await rest.patch(
+          Routes.webhookMessage(message.applicationId, token, slot.webhookMessage),
+          request,
+        )) as { id?: string };
+        if (sent.id && !message.messageId && !slot.messageId) slot.messageId = sent.id;
         return;
       } catch (error) {
-        if (!(error instanceof DiscordAPIError && error.code === UNKNOWN_MESSAGE)) throw error;
+        if (!isUnknownMessage(error)) throw error;
+        this.lost(jobId, slot, update, error);
+      }
+    }
+    // The message was deleted: the final state becomes a follow-up of the interaction.
+    const created = (await rest.post(Routes.webhook(message.applicationId, token), {
+      ...request,
+      query: new URLSearchParams({ wait: "true" }),
+    })) as { id: string };
+    slot.webhookMessage = created.id;
+    await this.moved(jobId, slot, created.id);
+  }
+
+  private async viaChannel(jobId: string, slot: Slot, update: Update): Promise<void> {
+    const { rest } = this.options;
+    const { message } = update;
+    const request = { body: payload(update.view), files: files(update.view) };
+    const messageId = slot.messageId ?? message.messageId;
+    if (messageId && !slot.gone) {
+      try {
+        await rest.patch(Routes.channelMessage(message.channelId, messageId), request);
+        return;
+      } catch (error) {
+        if (!isUnknownMessage(error)) throw error;
+        this.lost(jobId, slot, update, error);
       }
     }
     // No message to edit (gone, or never known): post the state as a new message.
-    const created = (await this.options.rest.post(Routes.channelMessages(message.channelId), {
-      body,
-      files,
-    })) as { id: string };
-    slot.messageId = created.id;
-    await this.options.onMessageMoved?.(jobId, created.id);
+    const created = (await rest.post(Routes.channelMessages(message.channelId), request)) as {
+      id: string;
+    };
+    await this.moved(jobId, slot, created.id);
   }
+
+  /** Discord says the job's message is gone: progress stops; a final state is posted anew. */
+  private lost(jobId: string, slot: Slot, update: Update, error: unknown): void {
+    slot.gone = true;
+    this.options.log.info(
+      { jobId, channelId: update.message.channelId },
+      update.final
+        ? "the job's message was deleted; posting the result anew"
+        : "the job's message was deleted; its result will be posted anew",
+    );
+    if (!update.final) throw error;
+  }
+
+  private async moved(jobId: string, slot: Slot, messageId: string): Promise<void> {
+    slot.messageId = messageId;
+    slot.gone = false;
+    await this.options.onMessageMoved?.(jobId, messageId);
+  }
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+function files(view: MessageView): RawFile[] {
+  return view.files.map<RawFile>((f) => ({ name: f.name, data: f.data }));
 }
 
 function payload(view: MessageView): Record<string, unknown> {

@@ -3,6 +3,7 @@ import {
   AttachmentBuilder,
   ButtonBuilder,
   ButtonStyle,
+  type ChatInputCommandInteraction,
   Client,
   DiscordAPIError,
   Events,
@@ -502,6 +503,130 @@ describe("fake Discord with a real discord.js client", () => {
     const cmd = await fake.runCommand("imagine", { prompt: "after resume" });
     expect((await cmd.firstResponse()).type).toBe(4);
     expect(got).toEqual(["imagine"]);
+  });
+});
+
+describe("what moderators and members do behind the bot's back", () => {
+  /** A command whose handler defers and then runs `after` with the interaction. */
+  function deferred(h: Harness, after: (i: ChatInputCommandInteraction) => Promise<void>) {
+    h.on(async (i) => {
+      if (!i.isChatInputCommand()) return;
+      await i.deferReply();
+      await i.editReply({ content: "working", allowedMentions: NO_PINGS });
+      await after(i);
+    });
+  }
+
+  it("a message a moderator deleted answers 10008 once; asking again is a violation", async () => {
+    const h = await setup();
+    let go = false;
+    const steps: string[] = [];
+    deferred(h, async (i) => {
+      await h.fake.waitFor(() => go);
+      await i.editReply({ content: "done" }).catch((e: unknown) => h.errors.push(e));
+      const anew = await i.followUp({ content: "done, anew", allowedMentions: NO_PINGS });
+      steps.push(anew.id);
+      await i.editReply({ content: "again" }).catch((e: unknown) => h.errors.push(e));
+    });
+    const cmd = await h.fake.runCommand("imagine", { prompt: "a" });
+    const reply = await h.fake.waitFor(
+      () => cmd.original()?.content === "working" && cmd.original(),
+    );
+    h.fake.deleteMessage(reply.id);
+    expect(h.fake.channelMessages().map((m) => m.id)).toEqual([]);
+    go = true;
+    await h.fake.waitFor(() => h.errors.length === 2);
+    expect(h.errors.map(apiCode)).toEqual([10008, 10008]);
+    // the follow-up is a new message, not the deleted reply brought back
+    expect(cmd.followUps().map((m) => m.content)).toEqual(["done, anew"]);
+    expect(h.fake.message(reply.id)).toMatchObject({ deleted: true, deletedBy: "moderator" });
+    expect(h.fake.violations.map((v) => v.rule)).toEqual(["unknown-message"]);
+  });
+
+  it("without View Channel every channel route answers 403 / 50001; the interaction webhook still works", async () => {
+    const h = await setup();
+    const channel = h.client.channels.cache.get(h.fake.channelId);
+    if (!channel?.isSendable() || channel.isDMBased()) throw new Error("no guild channel");
+    const sent = await channel.send({ content: "before", allowedMentions: NO_PINGS });
+    h.fake.denyBotPermissions(["VIEW_CHANNEL"]);
+    const me = h.client.user;
+    if (!me) throw new Error("no bot user");
+    await h.fake.waitFor(() => channel.permissionsFor(me)?.has("ViewChannel") === false);
+    const refused = await Promise.all([
+      channel.send({ content: "new", allowedMentions: NO_PINGS }).catch((e: unknown) => e),
+      sent.edit({ content: "edited" }).catch((e: unknown) => e),
+      h.client.rest.get(`/channels/${h.fake.channelId}`).catch((e: unknown) => e),
+    ]);
+    expect(refused.map(apiCode)).toEqual([50001, 50001, 50001]);
+    expect(refused.map((e) => (e as DiscordAPIError).status)).toEqual([403, 403, 403]);
+    // an interaction needs none of the channel's permissions
+    deferred(h, async (i) => {
+      await i.editReply({ content: "shown anyway", allowedMentions: NO_PINGS });
+    });
+    const cmd = await h.fake.runCommand("imagine", { prompt: "b" });
+    await h.fake.waitFor(() => cmd.original()?.content === "shown anyway");
+    const perms = BigInt((cmd.payload as { app_permissions?: string }).app_permissions ?? "0");
+    expect(perms & (1n << 10n)).toBe(0n);
+    expect(h.errors).toEqual([]);
+    expect(h.fake.violations).toEqual([]);
+  });
+
+  it("without Send Messages and Attach Files: new messages and uploads answer 403 / 50013, plain edits land", async () => {
+    const h = await setup();
+    const channel = h.client.channels.cache.get(h.fake.channelId);
+    if (!channel?.isSendable()) throw new Error("channel not sendable");
+    const sent = await channel.send({ content: "before", allowedMentions: NO_PINGS });
+    h.fake.denyBotPermissions(["SEND_MESSAGES", "ATTACH_FILES"]);
+    const send = await channel
+      .send({ content: "new", allowedMentions: NO_PINGS })
+      .catch((e: unknown) => e);
+    const upload = await sent
+      .edit({ files: [new AttachmentBuilder(png(1, 1), { name: "a.png" })] })
+      .catch((e: unknown) => e);
+    expect([send, upload].map(apiCode)).toEqual([50013, 50013]);
+    await sent.edit({ content: "edited" });
+    expect(h.fake.message(sent.id)?.content).toBe("edited");
+    h.fake.allowBotPermissions();
+    await channel.send({ content: "allowed again", allowedMentions: NO_PINGS });
+    expect(h.fake.channelMessages().map((m) => m.content)).toEqual(["edited", "allowed again"]);
+    expect(h.fake.violations).toEqual([]);
+  });
+
+  it("a deleted channel answers 10003 on channel and interaction routes", async () => {
+    const h = await setup();
+    let go = false;
+    deferred(h, async (i) => {
+      await h.fake.waitFor(() => go);
+      await i.editReply({ content: "done" }).catch((e: unknown) => h.errors.push(e));
+      await i
+        .followUp({ content: "private", flags: 64, allowedMentions: NO_PINGS })
+        .catch((e: unknown) => h.errors.push(e));
+    });
+    const cmd = await h.fake.runCommand("imagine", { prompt: "c" });
+    await h.fake.waitFor(() => cmd.original()?.content === "working");
+    h.fake.deleteChannel();
+    await h.fake.waitFor(() => !h.client.channels.cache.has(h.fake.channelId));
+    go = true;
+    await h.fake.waitFor(() => h.errors.length === 2);
+    const post = await h.client.rest
+      .post(`/channels/${h.fake.channelId}/messages`, { body: { content: "x" } })
+      .catch((e: unknown) => e);
+    expect([...h.errors, post].map(apiCode)).toEqual([10003, 10003, 10003]);
+    expect(h.fake.violations).toEqual([]);
+  });
+
+  it("DMs a member through POST /users/@me/channels, unless the member closed DMs (50007)", async () => {
+    const h = await setup();
+    const alice = await h.client.users.fetch(h.fake.users.alice?.id ?? "");
+    await alice.send({ content: "your result is ready", allowedMentions: NO_PINGS });
+    expect(h.fake.dms("alice").map((m) => m.content)).toEqual(["your result is ready"]);
+    expect(h.fake.dms("bob")).toEqual([]);
+    h.fake.closeDms("alice");
+    const refused = await alice.send({ content: "again" }).catch((e: unknown) => e);
+    expect(apiCode(refused)).toBe(50007);
+    expect((refused as DiscordAPIError).status).toBe(403);
+    expect(h.fake.dms("alice")).toHaveLength(1);
+    expect(h.fake.violations).toEqual([]);
   });
 });
 

@@ -6,6 +6,7 @@
 import type { Server } from "node:http";
 import { type WebSocket, WebSocketServer } from "ws";
 import { randomHex } from "./ids.js";
+import { channelPayload } from "./permissions.js";
 import type { FakeState } from "./state.js";
 
 interface Session {
@@ -128,19 +129,7 @@ export class FakeGateway {
     const botRoleId = s.applicationId;
     const channels = [...s.channels.values()]
       .filter((c) => c.guildId === s.guildId)
-      .map((c, i) => ({
-        id: c.id,
-        type: c.type,
-        name: c.name,
-        position: i,
-        permission_overwrites: [],
-        parent_id: null,
-        nsfw: false,
-        topic: null,
-        last_message_id: null,
-        rate_limit_per_user: 0,
-        flags: 0,
-      }));
+      .map((c, i) => channelPayload(s, c, i));
     const role = (id: string, name: string, permissions: string, position: number) => ({
       id,
       name,

@@ -23,6 +23,14 @@ import {
   selectOption,
   submitModal,
 } from "./member.js";
+import {
+  allowBotPermissions,
+  closeDms,
+  deleteChannel,
+  deleteMessage,
+  denyBotPermissions,
+} from "./moderation.js";
+import type { PermissionName } from "./permissions.js";
 import { createRestHandler } from "./rest.js";
 import { warmUpSchemas } from "./schema.js";
 import {
@@ -38,6 +46,7 @@ import {
 
 export type { FailOptions, RateLimitOptions, RequestMatch } from "./faults.js";
 export type { CommandOptions, MemberFile, ModalAnswers, OptionValue } from "./member.js";
+export type { PermissionName } from "./permissions.js";
 export type {
   CallbackRecord,
   FakeDiscordOptions,
@@ -354,6 +363,50 @@ export class FakeDiscord {
     const rec = this.state.byToken.get(token);
     if (!rec) throw new Error("fake discord: unknown interaction token");
     rec.expiredByHand = true;
+  }
+
+  /**
+   * A moderator deletes a message (say, the job's reply). The bot is not told (it has no
+   * GUILD_MESSAGES intent); its first edit learns it from Discord's 10008, which is not a
+   * violation — asking again about the same message is.
+   */
+  deleteMessage(id: string): FakeMessage {
+    return deleteMessage(this.state, id);
+  }
+
+  /**
+   * An admin denies the bot permissions in a channel (a member overwrite; CHANNEL_UPDATE is
+   * dispatched). Channel routes then answer 403: 50001 without VIEW_CHANNEL, 50013 for a new
+   * message without SEND_MESSAGES or for uploads without ATTACH_FILES. Interaction webhooks
+   * are not affected. See permissions.ts.
+   */
+  denyBotPermissions(names: readonly PermissionName[], channelId = this.state.channelId): void {
+    this.gateway.dispatch("CHANNEL_UPDATE", denyBotPermissions(this.state, channelId, names));
+  }
+
+  /** Lifts the bot's denials in a channel (all of them, or these). */
+  allowBotPermissions(names?: readonly PermissionName[], channelId = this.state.channelId): void {
+    this.gateway.dispatch("CHANNEL_UPDATE", allowBotPermissions(this.state, channelId, names));
+  }
+
+  /**
+   * A moderator deletes a channel (CHANNEL_DELETE is dispatched): its channel routes and the
+   * webhook routes of interactions used there answer 404 / 10003.
+   */
+  deleteChannel(channelId = this.state.channelId): void {
+    this.gateway.dispatch("CHANNEL_DELETE", deleteChannel(this.state, channelId));
+  }
+
+  /** The member does not take DMs from server members: the bot's DMs answer 403 / 50007. */
+  closeDms(user: string): void {
+    closeDms(this.state, user);
+  }
+
+  /** The bot's DMs to a member, oldest first. */
+  dms(user: string): FakeMessage[] {
+    const id = this.state.user(user).id;
+    const dm = [...this.state.channels.values()].find((c) => c.type === 1 && c.recipientId === id);
+    return dm ? this.channelMessages(dm.id) : [];
   }
 
   /**

@@ -20,6 +20,7 @@ import {
   modalSubmitInteraction,
   stringSelectInteraction,
 } from "./payloads.js";
+import { botPermissions } from "./permissions.js";
 import type { FakeMessage, FakeState, InteractionRecord, RegisteredCommand } from "./state.js";
 
 type Json = Record<string, unknown>;
@@ -69,7 +70,9 @@ function context(state: FakeState, userKey: string): InteractionContext {
     channelName: channel?.name ?? "general",
     user: state.user(userKey),
     memberPermissions: state.memberPermissions,
-    appPermissions: state.settings.appPermissions,
+    appPermissions: channel
+      ? botPermissions(state, channel).toString()
+      : state.settings.appPermissions,
     attachmentSizeLimit: state.settings.attachmentSizeLimit,
   };
 }

@@ -20,6 +20,8 @@ import {
 } from "./http.js";
 import { randomHex, snowflake } from "./ids.js";
 import { createMessage, editMessage, toApiMessage } from "./messages.js";
+import { unknownMessage } from "./moderation.js";
+import { botCan, channelPayload, type Needs, permissionRefusal } from "./permissions.js";
 import { MAX_REQUEST_BYTES, messageProblems, type Problem } from "./rules.js";
 import { validateBody } from "./schema.js";
 import type { FakeChannel, FakeState, RecordedRequest, RegisteredCommand } from "./state.js";
@@ -30,6 +32,7 @@ type Handler = (ctx: RequestContext, params: string[]) => Reply | Promise<Reply>
 
 const UNKNOWN_CHANNEL = 10003;
 const UNKNOWN_MESSAGE = 10008;
+const CANNOT_DM = 50007;
 const ID = "(\\d{17,20})";
 
 /** The route table: method, path pattern (below /api/v10), handler. */
@@ -39,6 +42,7 @@ function routes(gatewayUrl: () => string): [string, RegExp, Handler][] {
     ["GET", r("/gateway/bot"), () => ok(gatewayBot(gatewayUrl()))],
     ["GET", r("/gateway"), () => ok({ url: gatewayUrl() })],
     ["GET", r("/users/@me"), (ctx) => botOnly(ctx, () => ok(ctx.state.botUser))],
+    ["GET", r(`/users/${ID}`), (ctx, [u]) => botOnly(ctx, () => getUser(ctx, u ?? ""))],
     ["GET", r("/applications/@me"), (ctx) => botOnly(ctx, () => ok(application(ctx.state)))],
     [
       "GET",
@@ -94,7 +98,8 @@ function routes(gatewayUrl: () => string): [string, RegExp, Handler][] {
     [
       "GET",
       r(`/channels/${ID}`),
-      (ctx, [c]) => botOnly(ctx, () => withChannel(ctx, c, (ch) => ok(channelJson(ctx.state, ch)))),
+      (ctx, [c]) =>
+        botOnly(ctx, () => withChannel(ctx, c, (ch) => ok(channelPayload(ctx.state, ch)))),
     ],
     [
       "GET",
@@ -104,7 +109,13 @@ function routes(gatewayUrl: () => string): [string, RegExp, Handler][] {
     [
       "POST",
       r(`/channels/${ID}/messages`),
-      (ctx, [c]) => botOnly(ctx, () => withChannel(ctx, c, (ch) => postMessage(ctx, ch))),
+      (ctx, [c]) =>
+        botOnly(ctx, () =>
+          withChannel(ctx, c, (ch) => postMessage(ctx, ch), {
+            send: true,
+            files: ctx.files.length > 0,
+          }),
+        ),
     ],
     [
       "GET",
@@ -116,7 +127,11 @@ function routes(gatewayUrl: () => string): [string, RegExp, Handler][] {
       "PATCH",
       r(`/channels/${ID}/messages/${ID}`),
       (ctx, [c, m]) =>
-        botOnly(ctx, () => withChannel(ctx, c, (ch) => channelMessage(ctx, ch, m ?? ""))),
+        botOnly(ctx, () =>
+          withChannel(ctx, c, (ch) => channelMessage(ctx, ch, m ?? ""), {
+            files: ctx.files.length > 0,
+          }),
+        ),
     ],
     [
       "DELETE",
@@ -127,7 +142,8 @@ function routes(gatewayUrl: () => string): [string, RegExp, Handler][] {
     [
       "POST",
       r(`/channels/${ID}/typing`),
-      (ctx, [c]) => botOnly(ctx, () => withChannel(ctx, c, () => ({ status: 204 }))),
+      (ctx, [c]) =>
+        botOnly(ctx, () => withChannel(ctx, c, () => ({ status: 204 }), { send: true })),
     ],
     ["POST", r("/users/@me/channels"), (ctx) => botOnly(ctx, () => openDm(ctx))],
   ];
@@ -175,43 +191,26 @@ function botOnly(ctx: RequestContext, next: () => Reply): Reply {
   return next();
 }
 
+/**
+ * Resolves the channel and checks the bot's permissions there: a channel a moderator deleted
+ * answers 10003 (not a violation: the bot could not know), an id never seen is a violation.
+ */
 function withChannel(
   ctx: RequestContext,
   id: string | undefined,
   next: (ch: FakeChannel) => Reply,
+  needs: Needs = {},
 ): Reply {
+  if (id && ctx.state.deletedChannels.has(id)) {
+    return error(404, UNKNOWN_CHANNEL, "Unknown Channel");
+  }
   const ch = id ? ctx.state.channels.get(id) : undefined;
   if (!ch) return violation(ctx, "unknown-channel", 404, UNKNOWN_CHANNEL, "Unknown Channel");
-  return next(ch);
-}
-
-function channelJson(state: FakeState, ch: FakeChannel): Json {
-  if (ch.type === 1) {
-    return {
-      id: ch.id,
-      type: 1,
-      last_message_id: null,
-      flags: 0,
-      recipients: [state.user(ch.recipientId ?? "")],
-    };
-  }
-  return {
-    id: ch.id,
-    type: ch.type,
-    guild_id: ch.guildId,
-    name: ch.name,
-    position: 0,
-    permission_overwrites: [],
-    nsfw: false,
-    parent_id: null,
-    topic: null,
-    last_message_id: null,
-    rate_limit_per_user: 0,
-    flags: 0,
-  };
+  return permissionRefusal(ctx, ch, needs) ?? next(ch);
 }
 
 function listMessages(ctx: RequestContext, ch: FakeChannel): Reply {
+  if (!botCan(ctx.state, ch, "READ_MESSAGE_HISTORY")) return ok([]);
   const limit = Math.min(Number(ctx.record.query.limit ?? 50) || 50, 100);
   const list = [...ctx.state.messages.values()]
     .filter((m) => m.channelId === ch.id && !m.deleted && !m.ephemeral)
@@ -223,6 +222,9 @@ function listMessages(ctx: RequestContext, ch: FakeChannel): Reply {
 function postMessage(ctx: RequestContext, ch: FakeChannel): Reply {
   if (ctx.badJson)
     return violation(ctx, "invalid-json", 400, 50109, "The request body contains invalid JSON.");
+  if (ch.type === 1 && ctx.state.closedDms.has(ch.recipientId ?? "")) {
+    return error(403, CANNOT_DM, "Cannot send messages to this user");
+  }
   const body = ctx.body ?? {};
   const problems = [
     ...schemaProblems(validateBody("MessageCreateRequest", body)),
@@ -247,7 +249,7 @@ function channelMessage(ctx: RequestContext, ch: FakeChannel, id: string): Reply
   const { state } = ctx;
   const msg = state.messages.get(id);
   if (!msg || msg.deleted || msg.channelId !== ch.id) {
-    return violation(ctx, "unknown-message", 404, UNKNOWN_MESSAGE, "Unknown Message");
+    return unknownMessage(ctx, msg, "Unknown Message");
   }
   if (msg.ephemeral) {
     return violation(
@@ -262,6 +264,7 @@ function channelMessage(ctx: RequestContext, ch: FakeChannel, id: string): Reply
   if (method === "GET") return ok(toApiMessage(state, msg));
   if (method === "DELETE") {
     msg.deleted = true;
+    msg.deletedBy = "bot";
     state.changed();
     return { status: 204 };
   }
@@ -282,7 +285,16 @@ function channelMessage(ctx: RequestContext, ch: FakeChannel, id: string): Reply
   return ok(toApiMessage(state, editMessage(state, msg, body, ctx.files, "channel")));
 }
 
+function getUser(ctx: RequestContext, id: string): Reply {
+  const { state } = ctx;
+  if (id === state.botUser.id) return ok(state.botUser);
+  const user = Object.values(state.users).find((u) => u.id === id);
+  return user ? ok(user) : violation(ctx, "unknown-user", 404, 10013, "Unknown User");
+}
+
 function openDm(ctx: RequestContext): Reply {
+  const problems = schemaProblems(validateBody("CreatePrivateChannelRequest", ctx.body ?? {}));
+  if (problems.length > 0) return refuse(ctx, problems);
   const recipient = String(ctx.body?.recipient_id ?? "");
   let user: ReturnType<FakeState["user"]>;
   try {
@@ -295,7 +307,7 @@ function openDm(ctx: RequestContext): Reply {
     ch = { id: snowflake(), type: 1, name: user.username, recipientId: user.id };
     ctx.state.channels.set(ch.id, ch);
   }
-  return ok(channelJson(ctx.state, ch));
+  return ok(channelPayload(ctx.state, ch));
 }
 
 function checkApp(ctx: RequestContext, app: string | undefined, guild?: string): Reply | undefined {

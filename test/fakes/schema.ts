@@ -15,7 +15,8 @@ export type BodySchema =
   | "IncomingWebhookRequestPartial"
   | "MessageCreateRequest"
   | "MessageEditRequestPartial"
-  | "ApplicationCommandCreateRequest";
+  | "ApplicationCommandCreateRequest"
+  | "CreatePrivateChannelRequest";
 
 /** One schema finding: a dotted path into the body ("components.0.components.5") and a message. */
 export interface SchemaIssue {
@@ -163,6 +164,7 @@ export function warmUpSchemas(): void {
     "MessageCreateRequest",
     "MessageEditRequestPartial",
     "ApplicationCommandCreateRequest",
+    "CreatePrivateChannelRequest",
   ] as const) {
     validator(name);
   }

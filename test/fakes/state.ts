@@ -110,6 +110,10 @@ export interface FakeMessage {
   /** a deferred reply still "thinking" (flag LOADING) */
   loading: boolean;
   deleted: boolean;
+  /** who deleted it: the bot (through a route) or a moderator (`fake.deleteMessage`) */
+  deletedBy?: "bot" | "moderator";
+  /** a moderator-deleted message already answered 10008 once (a repeat is a violation) */
+  goneAnswered?: boolean;
   /** ephemeral messages: the only member who sees it */
   visibleTo?: string;
   writes: MessageWrite[];
@@ -162,6 +166,8 @@ export interface FakeChannel {
   name: string;
   guildId?: string;
   recipientId?: string;
+  /** permissions denied to the bot by a member overwrite on this channel (`fake.denyBotPermissions`) */
+  botDeny?: bigint;
 }
 
 /** A registered application command, as echoed by the bulk overwrite. */
@@ -202,6 +208,10 @@ export class FakeState {
   readonly guildName = "mjcord test guild";
   readonly channelId = snowflake();
   readonly channels = new Map<string, FakeChannel>();
+  /** channels a moderator deleted (`fake.deleteChannel`): their routes answer 10003 */
+  readonly deletedChannels = new Map<string, FakeChannel>();
+  /** members who do not take DMs from the server's members (`fake.closeDms`) */
+  readonly closedDms = new Set<string>();
   /** members by short name (alice, bob, carol) */
   readonly users: Record<string, APIUser>;
   readonly messages = new Map<string, FakeMessage>();

@@ -14,6 +14,7 @@ import {
   violation,
 } from "./http.js";
 import { createMessage, editMessage, toApiMessage } from "./messages.js";
+import { unknownMessage } from "./moderation.js";
 import {
   deferProblems,
   INVALID_FORM_BODY,
@@ -30,7 +31,7 @@ const UNKNOWN_INTERACTION = 10062;
 const ALREADY_ACKNOWLEDGED = 40060;
 const INVALID_WEBHOOK_TOKEN = 50027;
 const UNKNOWN_WEBHOOK = 10015;
-const UNKNOWN_MESSAGE = 10008;
+const UNKNOWN_CHANNEL = 10003;
 
 /** Callback types each interaction type may answer with (before the message check). */
 const ALLOWED_CALLBACKS: Record<number, number[]> = {
@@ -312,6 +313,10 @@ function webhookInteraction(
       rec.id,
     );
   }
+  if (state.deletedChannels.has(rec.channelId)) {
+    // the channel was deleted behind the bot's back: nothing can be shown there any more
+    return error(404, UNKNOWN_CHANNEL, "Unknown Channel");
+  }
   if (!rec.acked) {
     return violation(
       ctx,
@@ -338,20 +343,13 @@ export function webhookMessage(
   const id = messageId === "@original" ? rec.originalMessageId : messageId;
   const own = id !== undefined && (id === rec.originalMessageId || rec.followUpIds.includes(id));
   const msg = own && id ? state.messages.get(id) : undefined;
-  if (!msg || msg.deleted) {
-    return violation(
-      ctx,
-      "unknown-message",
-      404,
-      UNKNOWN_MESSAGE,
-      `Unknown Message (${messageId})`,
-      rec.id,
-    );
-  }
+  if (!msg || msg.deleted)
+    return unknownMessage(ctx, msg, `Unknown Message (${messageId})`, rec.id);
   const method = ctx.record.method;
   if (method === "GET") return ok(toApiMessage(state, msg));
   if (method === "DELETE") {
     msg.deleted = true;
+    msg.deletedBy = "bot";
     state.changed();
     return { status: 204 };
   }
