@@ -2,18 +2,27 @@
 import { SlashCommandBuilder } from "discord.js";
 import type { Command } from "../src/discord/command.js";
 import { launchJob } from "../src/discord/flow.js";
-import { chosenMode, modeOption, oneImage, publicReply, requiredPrompt } from "./options.js";
+import { LINK_MAX_LENGTH } from "../src/discord/links.js";
+import {
+  chosenMode,
+  modeOption,
+  oneImage,
+  promptOption,
+  publicReply,
+  requiredPrompt,
+} from "./options.js";
 
 export const edit: Command = {
   definition: new SlashCommandBuilder()
     .setName("edit")
     .setDescription("Edit a picture with a prompt")
-    .addStringOption((o) =>
-      o.setName("prompt").setDescription("What to change").setRequired(true).setMaxLength(4000),
-    )
+    .addStringOption(promptOption("What to change"))
     .addAttachmentOption((o) => o.setName("image").setDescription("The picture to edit"))
     .addStringOption((o) =>
-      o.setName("image_url").setDescription("Or a link to the picture").setMaxLength(2000),
+      o
+        .setName("image_url")
+        .setDescription("Or a link to the picture")
+        .setMaxLength(LINK_MAX_LENGTH),
     )
     .addStringOption(modeOption)
     .toJSON(),

@@ -3,7 +3,7 @@ import { SlashCommandBuilder } from "discord.js";
 import type { Command } from "../src/discord/command.js";
 import { launchJob } from "../src/discord/flow.js";
 import { readCommandImages } from "../src/discord/inputs.js";
-import { chosenMode, modeOption, publicReply, requiredPrompt } from "./options.js";
+import { chosenMode, modeOption, promptOption, publicReply, requiredPrompt } from "./options.js";
 
 const IMAGE_OPTIONS = ["image", "image2", "image3"] as const;
 
@@ -11,13 +11,7 @@ export const imagine: Command = {
   definition: new SlashCommandBuilder()
     .setName("imagine")
     .setDescription("Create four images from a prompt")
-    .addStringOption((o) =>
-      o
-        .setName("prompt")
-        .setDescription("What to imagine, with any --parameters")
-        .setRequired(true)
-        .setMaxLength(4000),
-    )
+    .addStringOption(promptOption("What to imagine, with any --parameters"))
     .addAttachmentOption((o) => o.setName("image").setDescription("A reference image"))
     .addAttachmentOption((o) => o.setName("image2").setDescription("A second reference image"))
     .addAttachmentOption((o) => o.setName("image3").setDescription("A third reference image"))

@@ -1,9 +1,10 @@
-// Every slash command the bot offers.
+// Every slash command the bot offers, each held to its own definition (see `checked`).
 import type { Command } from "../src/discord/command.js";
 import { blend } from "./blend.js";
 import { describe } from "./describe.js";
 import { edit } from "./edit.js";
 import { imagine } from "./imagine.js";
+import { checked } from "./options.js";
 import { settings } from "./settings.js";
 import { shorten } from "./shorten.js";
 import { swapface } from "./swapface.js";
@@ -18,4 +19,4 @@ export const commands: readonly Command[] = [
   swapface,
   edit,
   settings,
-];
+].map(checked);

@@ -1,30 +1,90 @@
-// Option builders and readers shared by the commands.
-import type { ChatInputCommandInteraction, SlashCommandStringOption } from "discord.js";
+// Option builders and readers shared by the commands. Discord's client keeps a member to an
+// option's choices and length; a modified client does not, so `checked` holds every command
+// to its own definition again before it runs, and the readers here trust nothing either.
+import {
+  ApplicationCommandOptionType,
+  type ChatInputCommandInteraction,
+  type SlashCommandStringOption,
+} from "discord.js";
 import type { MjMode } from "../src/config.js";
+import type { Command } from "../src/discord/command.js";
 import type { BotContext } from "../src/discord/context.js";
 import { tellPrivately, withdraw } from "../src/discord/flow.js";
-import { checkImageUrl, readCommandImages } from "../src/discord/inputs.js";
+import { readCommandImages } from "../src/discord/inputs.js";
+import { checkImageHost, checkImageUrl } from "../src/discord/links.js";
+import { MEMBER_MODES, memberMode } from "../src/discord/modes.js";
+import { checkPrompt, PROMPT_MAX_LENGTH, tooLong } from "../src/discord/prompts.js";
 
 /** The `mode` option: fast or relax for this job. */
 export const modeOption = (o: SlashCommandStringOption) =>
   o
     .setName("mode")
     .setDescription("Speed mode for this job")
-    .addChoices({ name: "fast", value: "fast" }, { name: "relax", value: "relax" });
+    .addChoices(...MEMBER_MODES.map((mode) => ({ name: mode, value: mode })));
 
-/** The job's mode: the option, else the member's /settings, else the server's MJ_MODE. */
+/** A required `prompt` option, as long as a prompt may be. */
+export const promptOption = (description: string) => (o: SlashCommandStringOption) =>
+  o.setName("prompt").setDescription(description).setRequired(true).setMaxLength(PROMPT_MAX_LENGTH);
+
+/**
+ * What in an interaction breaks its command's own definition: an option the command does
+ * not have or of another type, a choice not offered, a text over its length. Null: none.
+ */
+export function optionProblem(
+  definition: Command["definition"],
+  interaction: ChatInputCommandInteraction,
+): string | null {
+  for (const given of interaction.options.data) {
+    const defined = definition.options?.find((o) => o.name === given.name);
+    if (!defined || defined.type !== given.type) {
+      return `\`${given.name}\` is not an option of /${definition.name}.`;
+    }
+    if (defined.type !== ApplicationCommandOptionType.String || typeof given.value !== "string") {
+      continue;
+    }
+    const choices = defined.choices ?? [];
+    if (choices.length > 0 && !choices.some((choice) => choice.value === given.value)) {
+      return `\`${given.name}\` must be one of: ${choices.map((c) => c.value).join(", ")}.`;
+    }
+    if (defined.max_length !== undefined && given.value.length > defined.max_length) {
+      return tooLong(given.name, given.value.length, defined.max_length);
+    }
+  }
+  return null;
+}
+
+/** The command, refusing privately (at no cost) an interaction that breaks its definition. */
+export function checked(command: Command): Command {
+  return {
+    definition: command.definition,
+    async execute(interaction, ctx) {
+      const problem = optionProblem(command.definition, interaction);
+      if (problem) {
+        await tellPrivately(interaction, `${problem} Nothing was submitted.`);
+        return;
+      }
+      await command.execute(interaction, ctx);
+    },
+  };
+}
+
+/**
+ * The job's mode: the option, else the member's /settings, else the server's MJ_MODE. Only
+ * a known mode is used (it becomes a path segment of the proxy's URL).
+ */
 export async function chosenMode(
   interaction: ChatInputCommandInteraction,
   ctx: BotContext,
 ): Promise<MjMode> {
-  const option = interaction.options.getString("mode") as MjMode | null;
+  const option = memberMode(interaction.options.getString("mode"));
   if (option) return option;
-  return (await ctx.store.preferences(interaction.user.id)).mode ?? ctx.config.mjMode;
+  return memberMode((await ctx.store.preferences(interaction.user.id)).mode) ?? ctx.config.mjMode;
 }
 
 /**
- * The `image` attachment or the `image_url` link: exactly one must be given. A link is only
- * checked to be http(s) and handed to the proxy as it is. Null: refused, member told.
+ * The `image` attachment or the `image_url` link: exactly one must be given. A link is
+ * checked (http(s), no credentials, public addresses only, see inputs.ts) and handed to the
+ * proxy as it is; the bot never fetches it. Null: refused, member told.
  */
 export async function oneImage(
   interaction: ChatInputCommandInteraction,
@@ -42,26 +102,36 @@ export async function oneImage(
     return null;
   }
   if (link) {
-    const checked = checkImageUrl(link, "image_url");
-    if (!checked.ok) {
-      await tellPrivately(interaction, `${checked.message} Nothing was submitted.`);
+    const allowPrivate = ctx.config.allowPrivateImageUrls;
+    const typed = checkImageUrl(link, "image_url", allowPrivate);
+    if (!typed.ok) {
+      await tellPrivately(interaction, `${typed.message} Nothing was submitted.`);
       return null;
     }
+    // Looking the host up may take a moment: acknowledge first (Discord's 3 seconds).
     await defer();
-    return checked.url;
+    const problem = await checkImageHost(typed.url, "image_url", { allowPrivate });
+    if (problem) {
+      await refuse(`${problem} Nothing was submitted.`);
+      return null;
+    }
+    return typed.url;
   }
   const [dataUri] =
     (await readCommandImages(interaction, ["image"], ctx.config.maxImageMb, defer, refuse)) ?? [];
   return dataUri ?? null;
 }
 
-/** The required `prompt` option, trimmed; an empty one is refused privately (null). */
+/**
+ * The required `prompt` option, with control characters stripped and trimmed; an empty,
+ * invisible or too long one is refused privately (null), at no cost.
+ */
 export async function requiredPrompt(
   interaction: ChatInputCommandInteraction,
 ): Promise<string | null> {
-  const prompt = interaction.options.getString("prompt", true).trim();
-  if (prompt !== "") return prompt;
-  await tellPrivately(interaction, "The prompt cannot be empty.");
+  const prompt = checkPrompt(interaction.options.getString("prompt", true));
+  if (prompt.ok) return prompt.prompt;
+  await tellPrivately(interaction, `${prompt.message} Nothing was submitted.`);
   return null;
 }
 

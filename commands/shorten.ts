@@ -2,19 +2,13 @@
 import { SlashCommandBuilder } from "discord.js";
 import type { Command } from "../src/discord/command.js";
 import { launchJob } from "../src/discord/flow.js";
-import { chosenMode, modeOption, requiredPrompt } from "./options.js";
+import { chosenMode, modeOption, promptOption, requiredPrompt } from "./options.js";
 
 export const shorten: Command = {
   definition: new SlashCommandBuilder()
     .setName("shorten")
     .setDescription("Find a prompt's important words and shorter versions")
-    .addStringOption((o) =>
-      o
-        .setName("prompt")
-        .setDescription("The prompt to shorten")
-        .setRequired(true)
-        .setMaxLength(4000),
-    )
+    .addStringOption(promptOption("The prompt to shorten"))
     .addStringOption(modeOption)
     .toJSON(),
 

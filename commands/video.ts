@@ -3,10 +3,11 @@
 import { ButtonStyle, SlashCommandBuilder } from "discord.js";
 import type { Command } from "../src/discord/command.js";
 import { button, encodeKey, rows } from "../src/discord/components.js";
+import { LINK_MAX_LENGTH } from "../src/discord/links.js";
 import type { PendingJob } from "../src/discord/presses.js";
 import { newJobId } from "../src/jobs/job.js";
 import type { VideoType } from "../src/mj/client.js";
-import { chosenMode, modeOption, oneImage, requiredPrompt } from "./options.js";
+import { chosenMode, modeOption, oneImage, promptOption, requiredPrompt } from "./options.js";
 
 const QUALITY: Record<string, { videoType: VideoType; price: string }> = {
   "480p": { videoType: "vid_1.1_i2v_480", price: "7.5×" },
@@ -19,12 +20,13 @@ export const video: Command = {
   definition: new SlashCommandBuilder()
     .setName("video")
     .setDescription("Animate a picture into short videos")
-    .addStringOption((o) =>
-      o.setName("prompt").setDescription("What should happen").setRequired(true).setMaxLength(4000),
-    )
+    .addStringOption(promptOption("What should happen"))
     .addAttachmentOption((o) => o.setName("image").setDescription("The start frame"))
     .addStringOption((o) =>
-      o.setName("image_url").setDescription("Or a link to the start frame").setMaxLength(2000),
+      o
+        .setName("image_url")
+        .setDescription("Or a link to the start frame")
+        .setMaxLength(LINK_MAX_LENGTH),
     )
     .addStringOption((o) =>
       o

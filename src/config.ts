@@ -21,6 +21,8 @@ export interface Config {
   maxImageMb: number;
   /** A job unfinished after this long is closed with a message. */
   jobTimeoutMinutes: number;
+  /** `image_url` may point to private and loopback addresses (a self-hosted proxy on the LAN). */
+  allowPrivateImageUrls: boolean;
 }
 
 export interface ConfigProblem {
@@ -100,6 +102,18 @@ export function loadConfig(env: Env = { ...readEnvFile(), ...process.env }): Con
     return n;
   };
 
+  const flag = (name: string, fallback: boolean): boolean => {
+    const v = value(name)?.toLowerCase();
+    if (v === undefined) return fallback;
+    if (["true", "1", "yes", "on"].includes(v)) return true;
+    if (["false", "0", "no", "off"].includes(v)) return false;
+    problems.push({
+      variable: name,
+      message: `"${env[name]}" is not allowed; expected true or false`,
+    });
+    return fallback;
+  };
+
   const discordToken = required("DISCORD_TOKEN", "the bot token from the Discord developer portal");
   const mjApiKey = required("MJ_API_KEY", "the Midjourney proxy API key");
   const discordGuildId = value("DISCORD_GUILD_ID");
@@ -125,6 +139,7 @@ export function loadConfig(env: Env = { ...readEnvFile(), ...process.env }): Con
     logLevel: oneOf("LOG_LEVEL", LOG_LEVELS, "info"),
     maxImageMb: number("MAX_IMAGE_MB", 10, 0.1, 100, false),
     jobTimeoutMinutes: number("JOB_TIMEOUT_MINUTES", 30, 1, 24 * 60, false),
+    allowPrivateImageUrls: flag("ALLOW_PRIVATE_IMAGE_URLS", false),
   };
   if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(config.databaseUrl)) {
     problems.push({

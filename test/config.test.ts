@@ -34,6 +34,7 @@ describe("loadConfig", () => {
       logLevel: "info",
       maxImageMb: 10,
       jobTimeoutMinutes: 30,
+      allowPrivateImageUrls: false,
     });
   });
 
@@ -50,6 +51,7 @@ describe("loadConfig", () => {
       LOG_LEVEL: "debug",
       MAX_IMAGE_MB: "2.5",
       JOB_TIMEOUT_MINUTES: "90",
+      ALLOW_PRIVATE_IMAGE_URLS: "true",
     });
     expect(config).toMatchObject({
       discordGuildId: "1190000000000000001",
@@ -62,7 +64,28 @@ describe("loadConfig", () => {
       logLevel: "debug",
       maxImageMb: 2.5,
       jobTimeoutMinutes: 90,
+      allowPrivateImageUrls: true,
     });
+  });
+
+  it("reads ALLOW_PRIVATE_IMAGE_URLS as a switch, and names it when it is neither", () => {
+    for (const [text, on] of [
+      ["1", true],
+      ["YES", true],
+      ["on", true],
+      ["false", false],
+      ["0", false],
+      ["off", false],
+    ] as const) {
+      expect(
+        loadConfig({ ...required, ALLOW_PRIVATE_IMAGE_URLS: text }).allowPrivateImageUrls,
+      ).toBe(on);
+    }
+    expect(
+      problemsOf({ ...required, ALLOW_PRIVATE_IMAGE_URLS: "sometimes" }).get(
+        "ALLOW_PRIVATE_IMAGE_URLS",
+      ),
+    ).toMatch(/"sometimes" is not allowed; expected true or false/);
   });
 
   it("reports every missing required variable in one error", () => {

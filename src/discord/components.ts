@@ -1,7 +1,10 @@
 // Proxy buttons -> Discord action rows, and the custom_id codec.
 // A Discord custom_id holds at most 100 characters and upstream customIds reach ~80, so a
-// button is named by its task and its position in the task's button list: `mj:<taskId>:<n>`.
-// The job store (or, failing that, the proxy) gives the task's buttons back.
+// button is named by its task, its position in the task's button list and the member it
+// belongs to: `mj:<taskId>:<n>:<ownerId>`. The job store (or, failing that, the proxy) gives
+// the task's buttons back; the owner is in the custom_id itself, so that a lost store never
+// lets anyone spend on someone else's result. Keys from before owners were written in them
+// (`mj:<taskId>:<n>`) are still read; their owner comes from the store, or is unknown.
 import {
   type APIActionRowComponent,
   type APIButtonComponentWithCustomId,
@@ -13,11 +16,18 @@ import type { TaskButton } from "../mj/task.js";
 
 export type Row = APIActionRowComponent<APIButtonComponentWithCustomId>;
 
+/** The /settings panel's choices: nothing else is a setting. */
+export const SETTING_VALUES = { mode: ["fast", "relax"], remix: ["on", "off"] } as const;
+export type SettingName = keyof typeof SETTING_VALUES;
+
 export type ComponentKey =
-  /** A proxy button: the task that owns it and its index in the task's buttons. */
-  | { type: "proxy"; taskId: string; index: number }
+  /**
+   * A proxy button: the task that owns it, its index in the task's buttons, and the member
+   * whose result it is (absent only in keys made before owners were written into them).
+   */
+  | { type: "proxy"; taskId: string; index: number; ownerId?: string }
   /** Modal: the form shown before a proxy button is pressed (Vary (Region), zoom, picks, remix). */
-  | { type: "form"; taskId: string; index: number }
+  | { type: "form"; taskId: string; index: number; ownerId?: string }
   /** Modal: the form for a task the proxy already holds in status MODAL. */
   | { type: "modal-task"; jobId: string }
   /** The bot's own buttons. */
@@ -27,7 +37,7 @@ export type ComponentKey =
   /** Confirms a costly submit (video) kept aside until the member agrees. */
   | { type: "confirm"; pendingId: string }
   /** A /settings panel choice. */
-  | { type: "setting"; name: "mode" | "remix"; value: string };
+  | { type: "setting"; name: SettingName; value: string };
 
 const PREFIX = {
   proxy: "mj",
@@ -40,11 +50,14 @@ const PREFIX = {
   setting: "st",
 } as const;
 
+/** A Discord user id: a snowflake, at most 20 digits. */
+const SNOWFLAKE = /^\d{1,20}$/;
+
 export function encodeKey(key: ComponentKey): string {
   switch (key.type) {
     case "proxy":
     case "form":
-      return `${PREFIX[key.type]}:${key.taskId}:${key.index}`;
+      return `${PREFIX[key.type]}:${key.taskId}:${key.index}${key.ownerId ? `:${key.ownerId}` : ""}`;
     case "seed":
       return `${PREFIX.seed}:${key.taskId}`;
     case "confirm":
@@ -56,23 +69,28 @@ export function encodeKey(key: ComponentKey): string {
   }
 }
 
+function isSetting(name: string | undefined, value: string | undefined): name is SettingName {
+  const values: readonly string[] | undefined =
+    name === "mode" || name === "remix" ? SETTING_VALUES[name] : undefined;
+  return values !== undefined && value !== undefined && values.includes(value);
+}
+
 export function decodeKey(customId: string): ComponentKey | null {
   const [prefix, id, index, ...rest] = customId.split(":");
-  if (
-    prefix === PREFIX.setting &&
-    (id === "mode" || id === "remix") &&
-    index &&
-    rest.length === 0
-  ) {
-    return /^[a-z]{1,10}$/.test(index) ? { type: "setting", name: id, value: index } : null;
+  if (prefix === PREFIX.setting) {
+    return isSetting(id, index) && index && rest.length === 0
+      ? { type: "setting", name: id, value: index }
+      : null;
   }
-  if (!id || !/^[\w-]{1,40}$/.test(id) || rest.length > 0) return null;
+  if (!id || !/^[\w-]{1,40}$/.test(id)) return null;
   if (prefix === PREFIX.proxy || prefix === PREFIX.form) {
     if (!index || !/^\d{1,2}$/.test(index)) return null;
-    const n = Number(index);
-    return { type: prefix === PREFIX.proxy ? "proxy" : "form", taskId: id, index: n };
+    const [ownerId, ...more] = rest;
+    if (more.length > 0 || (ownerId !== undefined && !SNOWFLAKE.test(ownerId))) return null;
+    const type = prefix === PREFIX.proxy ? "proxy" : "form";
+    return { type, taskId: id, index: Number(index), ...(ownerId ? { ownerId } : {}) };
   }
-  if (index !== undefined) return null;
+  if (index !== undefined || rest.length > 0) return null;
   if (prefix === PREFIX.seed) return { type: "seed", taskId: id };
   if (prefix === PREFIX["modal-task"]) return { type: "modal-task", jobId: id };
   if (prefix === PREFIX.retry) return { type: "retry", jobId: id };
@@ -140,13 +158,19 @@ const SEEDED = new Set([
 ]);
 
 /**
- * A finished task's buttons as Discord rows, plus 🌱 Seed on pictures. Whether a press
+ * A finished task's buttons as Discord rows, each naming its owner, plus 🌱 Seed on pictures.
+ * Hidden buttons (❤️) are left out, and so can never be pressed. Whether a press
  * opens a form first depends on the button and on the presser's remix preference, so it
  * is decided at press time.
  */
-export function resultRows(taskId: string, buttons: readonly TaskButton[], action = ""): Row[] {
+export function resultRows(
+  taskId: string,
+  ownerId: string,
+  buttons: readonly TaskButton[],
+  action = "",
+): Row[] {
   const shown = shownButtons(buttons).map(({ info, index }) =>
-    button(encodeKey({ type: "proxy", taskId, index }), info.label, info.emoji),
+    button(encodeKey({ type: "proxy", taskId, index, ownerId }), info.label, info.emoji),
   );
   if (SEEDED.has(action)) shown.push(button(encodeKey({ type: "seed", taskId }), "Seed", "🌱"));
   return rows(shown);

@@ -1,9 +1,13 @@
 // Members' image attachments -> data URIs for the proxy. Only attachments from Discord's
-// own interaction payload are downloaded; the type comes from the bytes, not the name.
+// own interaction payload are downloaded; the type comes from the bytes, not the name, and
+// the size from the header (a few bytes can claim a picture no one can decode).
 import type { Attachment, ChatInputCommandInteraction } from "discord.js";
-import { downloadMedia, type MediaType, mimeOf } from "../mj/media.js";
+import { downloadMedia, imageSize, type MediaType, mimeOf } from "../mj/media.js";
 
 const IMAGE_TYPES: readonly MediaType[] = ["png", "jpeg", "webp", "gif"];
+/** The largest picture handed on: per side, and in all (a header is easy to make claim more). */
+const MAX_SIDE = 16_384;
+const MAX_MEGAPIXELS = 100;
 
 export type ImageInput =
   | { ok: true; dataUri: string; bytes: Buffer; type: MediaType }
@@ -46,6 +50,8 @@ export async function readImage(
   if (!download.type || !IMAGE_TYPES.includes(download.type)) {
     return { ok: false, message: `\`${optionName}\` is not a PNG, JPEG, WebP or GIF image.` };
   }
+  const problem = dimensionProblem(download.bytes, optionName);
+  if (problem) return { ok: false, message: problem };
   return {
     ok: true,
     bytes: download.bytes,
@@ -54,20 +60,17 @@ export async function readImage(
   };
 }
 
-/** A typed image link: only checked to be http(s), never fetched by the bot. */
-export function checkImageUrl(
-  text: string,
-  optionName: string,
-): { ok: true; url: string } | { ok: false; message: string } {
-  try {
-    // Checked by parsing, passed on exactly as typed (signed links must stay intact).
-    const typed = text.trim();
-    const url = new URL(typed);
-    if (url.protocol === "http:" || url.protocol === "https:") return { ok: true, url: typed };
-  } catch {
-    // falls through to the message
+/** A picture's size as its header gives it, refused when missing, zero or too large. */
+export function dimensionProblem(bytes: Buffer, optionName: string): string | null {
+  const size = imageSize(bytes);
+  if (!size || size.width < 1 || size.height < 1) {
+    return `\`${optionName}\` could not be read: its size is missing or zero. Save it again and retry.`;
   }
-  return { ok: false, message: `\`${optionName}\` must be an http(s) link to an image.` };
+  const { width, height } = size;
+  if (width > MAX_SIDE || height > MAX_SIDE || width * height > MAX_MEGAPIXELS * 1_000_000) {
+    return `\`${optionName}\` is ${width}×${height} px; the limit is ${MAX_SIDE} px a side and ${MAX_MEGAPIXELS} megapixels. Make it smaller and try again.`;
+  }
+  return null;
 }
 
 /** The attachment options of a command that were given, by option name. */

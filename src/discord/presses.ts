@@ -1,30 +1,36 @@
 // Button presses: proxy buttons on results, Retry, and "Confirm prompt" for MODAL tasks.
 // A press that needs input must open its form as the very first response (Discord allows a
 // modal only then), so those are decided from the store alone, before anything slow.
+// A custom_id is believed only where the bot put it: on the message the press came from.
 import type { ButtonInteraction } from "discord.js";
 import type { Job } from "../jobs/job.js";
 import { type ButtonInfo, classifyButton, stripKeycap } from "../mj/buttons.js";
 import { ProxyError } from "../mj/errors.js";
 import type { TaskButton } from "../mj/task.js";
-import { decodeKey, encodeKey } from "./components.js";
+import { whileClaimed } from "./claims.js";
+import { type ComponentKey, decodeKey, encodeKey, shownButtons } from "./components.js";
 import type { BotContext } from "./context.js";
 import { type JobSpec, launchJob, tellPrivately } from "./flow.js";
 import { buildForm, formKindOf } from "./modals.js";
+import { jobMode, memberMode } from "./modes.js";
+import { spendRefusal } from "./owners.js";
 import { changeSetting } from "./settings.js";
 
-/** How long a second press of the same button by the same member counts as a double click. */
-const DOUBLE_CLICK_MS = 15_000;
+const NOT_MINE = "This button is not one of mine.";
 
 export async function handlePress(interaction: ButtonInteraction, ctx: BotContext): Promise<void> {
   const key = decodeKey(interaction.customId);
-  // A replayed interaction (same id) never acts twice.
-  if (!key || !(await ctx.store.claim(`interaction:${interaction.id}`, 3_600_000))) {
-    if (!key) await tellPrivately(interaction, "This button is not one of mine.");
+  // Discord sends the message the button is on; a custom_id that is not on it was made up
+  // (a modified client): its task, index or owner mean nothing.
+  if (!key || !interaction.message.resolveComponent(interaction.customId)) {
+    await tellPrivately(interaction, NOT_MINE);
     return;
   }
+  // A replayed interaction (same id) never acts twice.
+  if (!(await ctx.store.claim(`interaction:${interaction.id}`, 3_600_000))) return;
   switch (key.type) {
     case "proxy":
-      return pressProxyButton(interaction, ctx, key.taskId, key.index);
+      return pressProxyButton(interaction, ctx, key);
     case "retry":
       return retry(interaction, ctx, key.jobId);
     case "open-form":
@@ -36,7 +42,7 @@ export async function handlePress(interaction: ButtonInteraction, ctx: BotContex
     case "setting":
       return changeSetting(interaction, ctx, key.name, key.value);
     default:
-      await tellPrivately(interaction, "This button is not one of mine.");
+      await tellPrivately(interaction, NOT_MINE);
   }
 }
 
@@ -44,35 +50,25 @@ interface Owned {
   job: Job | undefined;
   buttons: TaskButton[];
   prompt: string;
-  ownerId: string | null;
 }
 
 /** The task's buttons from the store, or from the proxy when the store lost them. */
 async function buttonsOf(ctx: BotContext, taskId: string): Promise<Owned | null> {
   const job = await ctx.store.jobForTask(taskId);
-  if (job?.result)
-    return { job, buttons: job.result.buttons, prompt: job.prompt, ownerId: job.userId };
+  if (job?.result) return { job, buttons: job.result.buttons, prompt: job.prompt };
   const task = await ctx.proxy.fetchTask(taskId).catch(() => null);
   if (!task) return null;
-  return {
-    job,
-    buttons: task.buttons,
-    prompt: task.prompt || task.promptEn,
-    ownerId: job?.userId ?? null,
-  };
+  return { job, buttons: task.buttons, prompt: task.prompt || task.promptEn };
 }
 
 async function pressProxyButton(
   interaction: ButtonInteraction,
   ctx: BotContext,
-  taskId: string,
-  index: number,
+  key: Extract<ComponentKey, { type: "proxy" }>,
 ): Promise<void> {
+  const { taskId, index } = key;
   const owned = await buttonsOf(ctx, taskId);
   const button = owned?.buttons[index];
-  // Without a record of the job, the message still says whose command made it.
-  if (owned && !owned.ownerId)
-    owned.ownerId = interaction.message.interactionMetadata?.user.id ?? null;
   if (!owned || !button) {
     await tellPrivately(
       interaction,
@@ -80,19 +76,31 @@ async function pressProxyButton(
     );
     return;
   }
-  if (owned.ownerId && owned.ownerId !== interaction.user.id) {
-    await tellPrivately(
-      interaction,
-      `Only <@${owned.ownerId}> can use the buttons on this result. Start your own with /imagine.`,
-    );
+  const presser = interaction.user.id;
+  const refusal = spendRefusal(
+    {
+      stored: owned.job?.userId,
+      keyed: key.ownerId,
+      madeBy: interaction.message.interactionMetadata?.user.id,
+    },
+    presser,
+  );
+  if (refusal) {
+    await tellPrivately(interaction, refusal);
+    return;
+  }
+  // Only the buttons a result shows can be pressed: never a hidden one (❤️) by its index.
+  if (!shownButtons(owned.buttons).some((shown) => shown.index === index)) {
+    await tellPrivately(interaction, NOT_MINE);
     return;
   }
   const info = classifyButton(button);
-  const prefs = await ctx.store.preferences(interaction.user.id);
+  const prefs = await ctx.store.preferences(presser);
   if (info.needsInput === "always" || (info.needsInput === "remix" && prefs.remix)) {
     await interaction.showModal(
       buildForm(
-        encodeKey({ type: "form", taskId, index }),
+        // The form's key names its owner too (the presser, who owns the result).
+        encodeKey({ type: "form", taskId, index, ownerId: presser }),
         formKindOf(info),
         formTitle(info),
         prefillFor(info, owned),
@@ -100,22 +108,19 @@ async function pressProxyButton(
     );
     return;
   }
-  if (
-    !(await ctx.store.claim(`press:${taskId}:${index}:${interaction.user.id}`, DOUBLE_CLICK_MS))
-  ) {
-    await tellPrivately(interaction, "Already on it: that button was just pressed.");
-    return;
-  }
   const allPrompts = info.kind === "describe_all" ? describedPrompts(owned) : undefined;
-  await launchJob(interaction, ctx, {
-    kind: "action",
-    prompt: allPrompts?.[0] ?? owned.prompt,
-    mode: owned.job?.mode ?? prefs.mode ?? ctx.config.mjMode,
-    origin: info.label,
-    parentTaskId: taskId,
-    request: { type: "action", taskId, customId: button.customId },
-    ...(allPrompts ? { promptsPerTask: allPrompts } : {}),
-  });
+  const pressed = await whileClaimed(ctx, `press:${taskId}:${index}:${presser}`, () =>
+    launchJob(interaction, ctx, {
+      kind: "action",
+      prompt: allPrompts?.[0] ?? owned.prompt,
+      mode: jobMode(owned.job?.mode) ?? memberMode(prefs.mode) ?? ctx.config.mjMode,
+      origin: info.label,
+      parentTaskId: taskId,
+      request: { type: "action", taskId, customId: button.customId },
+      ...(allPrompts ? { promptsPerTask: allPrompts } : {}),
+    }),
+  );
+  if (!pressed) await tellPrivately(interaction, "Already on it: that button was just pressed.");
 }
 
 /** The four prompts of a describe result, keycaps removed. */
@@ -166,7 +171,10 @@ async function confirmPending(
     await tellPrivately(interaction, "Already confirmed: the job is on its way.");
     return;
   }
-  await launchJob(interaction, ctx, pending.spec);
+  await launchJob(interaction, ctx, {
+    ...pending.spec,
+    mode: jobMode(pending.spec.mode) ?? ctx.config.mjMode,
+  });
 }
 
 function formTitle(info: ButtonInfo): string {
@@ -219,7 +227,7 @@ async function retry(
   await launchJob(interaction, ctx, {
     kind: job.kind,
     prompt: job.prompt,
-    mode: job.mode,
+    mode: jobMode(job.mode) ?? ctx.config.mjMode,
     origin: job.origin,
     parentTaskId: job.parentTaskId,
     request: job.request,

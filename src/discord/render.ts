@@ -2,6 +2,7 @@
 import { type APIEmbed, ButtonStyle } from "discord.js";
 import type { Job } from "../jobs/job.js";
 import { button, encodeKey, type Row, resultRows, rows } from "./components.js";
+import { cleanText } from "./prompts.js";
 
 export interface MessageFile {
   name: string;
@@ -35,9 +36,15 @@ export function mentionOnly(userId: string): MessageView["allowed_mentions"] {
   return { parse: [], users: [userId] };
 }
 
-/** A prompt as shown in a message: markdown and mentions defused, length capped. */
+/**
+ * A prompt as shown in a message: controls stripped, markdown, links and mentions defused,
+ * on one line, length capped. Every defusing is a backslash (or a zero-width space in a
+ * mention), so the member still reads exactly what they typed.
+ */
 export function showPrompt(prompt: string, max = 1500): string {
-  const defused = defuseMentions(prompt.replace(/([\\*_~`|>])/g, "\\$1"))
+  const defused = defuseMentions(
+    defuseLinks(cleanText(prompt).replace(/([\\*_~`|>#<[\]])/g, "\\$1")),
+  )
     .replace(/\s+/g, " ")
     .trim();
   return defused.length > max ? `${defused.slice(0, max - 1)}…` : defused || "(no prompt)";
@@ -46,6 +53,16 @@ export function showPrompt(prompt: string, max = 1500): string {
 /** Mentions in user text shown as text: they could not ping anyway (allowed_mentions). */
 export function defuseMentions(text: string): string {
   return text.replace(/@(everyone|here)/g, "@\u200b$1").replace(/<@/g, "<\u200b@");
+}
+
+/**
+ * Links in user text shown as text: no `scheme://` is left for Discord to make clickable or
+ * to preview (the colon is escaped), and no `[text](url)` can become a masked link.
+ */
+export function defuseLinks(text: string): string {
+  return text
+    .replace(/(?<!\\)([[\]])/g, "\\$1")
+    .replace(/([a-z][a-z\d+.-]*)(?<!\\):(?=\/\/)/gi, "$1\\:");
 }
 
 export function progressBar(percent: number): string {
@@ -66,7 +83,8 @@ function stateText(job: Job): string {
     case "done":
       return "";
     case "failed":
-      return `❌ ${job.failure ?? "The job failed."}`;
+      // A proxy's failure reason may quote the prompt: its links and mentions stay text.
+      return `❌ ${job.failure ? defuseText(job.failure) : "The job failed."}`;
   }
 }
 
@@ -92,7 +110,8 @@ function resultText(result: NonNullable<Job["result"]>): string {
     const analysis = (result.description.includes("##") ? result.description : text).trim();
     // The picks come first: the token analysis (the whole prompt again) gives way to them.
     const at = analysis.search(/^.*Shortened prompts/im);
-    if (at < 0) return defuseMentions(analysis).slice(0, 1500);
+    // The analysis keeps the proxy's own bold and strike-through, but echoes the prompt.
+    if (at < 0) return defuseText(analysis).slice(0, 1500);
     const picks = analysis
       .slice(at)
       .split(/\r?\n/)
@@ -108,9 +127,15 @@ function resultText(result: NonNullable<Job["result"]>): string {
       tokens.length > room
         ? `${tokens.slice(0, Math.max(0, room - 1)).replace(/\s+\S*$/, "")}…`
         : tokens;
-    return defuseMentions([head, shown].filter(Boolean).join("\n"));
+    return defuseText([head, shown].filter(Boolean).join("\n"));
   }
   return "";
+}
+
+/** Text that may echo a prompt but carries markdown of its own: links and mentions defused. */
+function defuseText(text: string): string {
+  const lines = text.split(/\r?\n/).map(cleanText);
+  return defuseMentions(defuseLinks(lines.join("\n")));
 }
 
 function capContent(text: string): string {
@@ -148,7 +173,7 @@ export function renderJob(job: Job, media?: ResultMedia): MessageView {
   if (job.phase === "done" && job.result) {
     files.push(...(media?.files ?? []));
     lines.push(...(media?.links ?? []));
-    components = resultRows(job.taskId, job.result.buttons, job.result.action);
+    components = resultRows(job.taskId, job.userId, job.result.buttons, job.result.action);
     const text = resultText(job.result);
     if (text) lines.unshift(text);
   }

@@ -1,17 +1,24 @@
 // /settings: a member's defaults — speed mode and remix — as a small private panel.
+// A choice acts only on the panel it is on: the press updates that message, so a settings
+// custom_id sent with any other message (a modified client) must not rewrite it.
 import {
   type ButtonInteraction,
   ButtonStyle,
   type ChatInputCommandInteraction,
+  ComponentType,
   type InteractionReplyOptions,
+  type Message,
+  MessageFlags,
 } from "discord.js";
 import type { Preferences } from "../jobs/store.js";
-import { button, encodeKey, rows } from "./components.js";
+import { button, decodeKey, encodeKey, rows, type SettingName } from "./components.js";
 import type { BotContext } from "./context.js";
+import { tellPrivately } from "./flow.js";
+import { memberMode } from "./modes.js";
 
 export function settingsPanel(prefs: Preferences, fallbackMode: string) {
   const mode = prefs.mode ?? fallbackMode;
-  const choice = (name: "mode" | "remix", value: string, label: string, on: boolean) =>
+  const choice = (name: SettingName, value: string, label: string, on: boolean) =>
     button(
       encodeKey({ type: "setting", name, value }),
       on ? `${label} ✓` : label,
@@ -46,16 +53,37 @@ export async function showSettings(
   await interaction.reply(panel);
 }
 
+/** The member's own private panel: an ephemeral message of settings choices, theirs. */
+function isOwnPanel(message: Message, userId: string): boolean {
+  const ids = message.components.flatMap((row) =>
+    row.type === ComponentType.ActionRow ? row.components.map((c) => c.customId) : [null],
+  );
+  const maker = message.interactionMetadata?.user.id;
+  return (
+    message.flags.has(MessageFlags.Ephemeral) &&
+    (maker === undefined || maker === userId) &&
+    ids.length > 0 &&
+    ids.every((id) => id !== null && decodeKey(id)?.type === "setting")
+  );
+}
+
 export async function changeSetting(
   interaction: ButtonInteraction,
   ctx: BotContext,
-  name: "mode" | "remix",
+  name: SettingName,
   value: string,
 ): Promise<void> {
+  if (!isOwnPanel(interaction.message, interaction.user.id)) {
+    await tellPrivately(
+      interaction,
+      "Settings change only on your own /settings panel. Run /settings to choose.",
+    );
+    return;
+  }
   const prefs = await ctx.store.preferences(interaction.user.id);
   const next: Preferences =
     name === "mode"
-      ? { ...prefs, mode: value === "relax" ? "relax" : "fast" }
+      ? { ...prefs, mode: memberMode(value) ?? prefs.mode }
       : { ...prefs, remix: value === "on" };
   await ctx.store.setPreferences(interaction.user.id, next);
   await interaction.update(settingsPanel(next, ctx.config.mjMode));

@@ -14,6 +14,7 @@ import { fixtureTask } from "../support/fixtures.js";
 
 const H = "8b1d4e77-2c3a-4f90-b5e6-91a0c3d4e5f6";
 const LONG_TASK_ID = "1234567890123456789"; // 19 digits, a Discord snowflake's size
+const OWNER = "12345678901234567890"; // 20 digits: the longest a snowflake gets
 const tb = (customId: string, label = "", emoji = ""): TaskButton => ({
   customId,
   label,
@@ -25,9 +26,9 @@ const tb = (customId: string, label = "", emoji = ""): TaskButton => ({
 describe("custom_id codec", () => {
   const keys: ComponentKey[] = [
     { type: "proxy", taskId: "1754300112345678", index: 0 },
-    { type: "proxy", taskId: LONG_TASK_ID, index: 24 },
-    { type: "form", taskId: "1754300175512904", index: 4 },
-    { type: "form", taskId: LONG_TASK_ID, index: 24 },
+    { type: "proxy", taskId: LONG_TASK_ID, index: 24, ownerId: OWNER },
+    { type: "form", taskId: "1754300175512904", index: 4, ownerId: "1302244873065467906" },
+    { type: "form", taskId: LONG_TASK_ID, index: 24, ownerId: OWNER },
     { type: "modal-task", jobId: "m1abc2def3gh" },
     { type: "retry", jobId: "m1abc2def3gh" },
     { type: "open-form", jobId: "m1abc2def3gh" },
@@ -52,8 +53,8 @@ describe("custom_id codec", () => {
     // Job ids and task ids of 40 characters (the largest the decoder accepts) fit too.
     const forty = "a".repeat(40);
     for (const key of [
-      { type: "proxy", taskId: forty, index: 99 },
-      { type: "form", taskId: forty, index: 99 },
+      { type: "proxy", taskId: forty, index: 99, ownerId: OWNER },
+      { type: "form", taskId: forty, index: 99, ownerId: OWNER },
       { type: "retry", jobId: forty },
     ] satisfies ComponentKey[]) {
       const id = encodeKey(key);
@@ -95,6 +96,52 @@ describe("custom_id codec", () => {
 
   it("rejects an empty index", () => {
     expect(decodeKey("mj:123:")).toBeNull();
+  });
+
+  it("names the owner of a spending button, and still reads keys made before owners were", () => {
+    expect(decodeKey(`mj:1754300112345678:3:${OWNER}`)).toEqual({
+      type: "proxy",
+      taskId: "1754300112345678",
+      index: 3,
+      ownerId: OWNER,
+    });
+    // An older bot's key: no owner in it; the store (or nothing) says whose it is.
+    expect(decodeKey("mj:1754300112345678:3")).toEqual({
+      type: "proxy",
+      taskId: "1754300112345678",
+      index: 3,
+    });
+    expect(decodeKey("mf:1754300112345678:3")).toEqual({
+      type: "form",
+      taskId: "1754300112345678",
+      index: 3,
+    });
+  });
+
+  it.each([
+    "mj:123:1:abc",
+    "mj:123:1:",
+    `mj:123:1:${OWNER}1`, // 21 digits
+    `mj:123:1:${OWNER}:x`,
+    "mf:123:1:-5",
+    "st:mode:admin", // a settings choice outside the panel's own
+    "st:mode:none",
+    "st:remix:maybe",
+    "st:mode:fast:x",
+  ])("rejects %j", (customId) => {
+    expect(decodeKey(customId)).toBeNull();
+  });
+
+  it("reads the settings panel's own choices", () => {
+    for (const [name, value] of [
+      ["mode", "fast"],
+      ["mode", "relax"],
+      ["remix", "on"],
+      ["remix", "off"],
+    ] as const) {
+      const key: ComponentKey = { type: "setting", name, value };
+      expect(decodeKey(encodeKey(key))).toEqual(key);
+    }
   });
 });
 
@@ -170,7 +217,7 @@ describe("resultRows for real proxy tasks", () => {
 
   it("imagine grid: [U1 U2 U3 U4 🔄] [V1 V2 V3 V4]", () => {
     const task = fixtureTask("task-imagine-success.json");
-    const out = resultRows(task.id, task.buttons);
+    const out = resultRows(task.id, OWNER, task.buttons);
     expect(out.map((r) => r.components.map(labelOf))).toEqual([
       ["U1", "U2", "U3", "U4", "🔄"],
       ["V1", "V2", "V3", "V4"],
@@ -182,13 +229,13 @@ describe("resultRows for real proxy tasks", () => {
     // Each button names its task and its position in the task's own list.
     const keys = out.flatMap((r) => r.components.map((c) => decodeKey(c.custom_id)));
     expect(keys).toEqual(
-      task.buttons.map((_, index) => ({ type: "proxy", taskId: task.id, index })),
+      task.buttons.map((_, index) => ({ type: "proxy", taskId: task.id, index, ownerId: OWNER })),
     );
   });
 
   it("v7 upscale: no ❤️, readable labels, no custom-emoji names, unique ids", () => {
     const task = fixtureTask("task-upscale-success-v7.json");
-    const out = resultRows(task.id, task.buttons);
+    const out = resultRows(task.id, OWNER, task.buttons);
     const all = out.flatMap((r) => r.components);
     const bookmark = task.buttons.findIndex((b) => b.customId.startsWith("MJ::BOOKMARK::"));
     expect(bookmark).toBeGreaterThanOrEqual(0);
@@ -201,6 +248,7 @@ describe("resultRows for real proxy tasks", () => {
       type: "proxy",
       taskId: task.id,
       index: bookmark,
+      ownerId: OWNER,
     });
 
     for (const c of all) {
@@ -224,19 +272,21 @@ describe("resultRows for real proxy tasks", () => {
       expect(key?.type).toBe("proxy");
       if (key?.type !== "proxy") continue;
       expect(key.taskId).toBe(task.id);
+      // The owner travels with every button, so no store is needed to know who may spend.
+      expect(key.ownerId).toBe(OWNER);
       expect(task.buttons[key.index]?.customId).not.toMatch(/^MJ::BOOKMARK/);
     }
   });
 
   it("pan buttons without a proxy label get one", () => {
     const task = fixtureTask("task-upscale-success-v7.json");
-    const all = resultRows(task.id, task.buttons).flatMap((r) => r.components);
+    const all = resultRows(task.id, OWNER, task.buttons).flatMap((r) => r.components);
     const pans = all.filter((c) => /^Pan /.test(c.label ?? ""));
     expect(pans.map((c) => c.label)).toEqual(["Pan Left", "Pan Right", "Pan Up", "Pan Down"]);
   });
 
   it("a task without buttons has no rows", () => {
-    expect(resultRows("123", [])).toEqual([]);
-    expect(resultRows("123", [tb(`MJ::BOOKMARK::${H}`, "", "❤️")])).toEqual([]);
+    expect(resultRows("123", OWNER, [])).toEqual([]);
+    expect(resultRows("123", OWNER, [tb(`MJ::BOOKMARK::${H}`, "", "❤️")])).toEqual([]);
   });
 });

@@ -99,7 +99,12 @@ describe("renderJob by phase", () => {
     const labels = buttonsOf(view).map((b) => b.label);
     expect(labels).toEqual(["U1", "U2", "U3", "U4", "Reroll", "V1", "V2", "V3", "V4", "Seed"]);
     for (const b of buttonsOf(view).slice(0, 9)) {
-      expect(decodeKey(b.custom_id)).toMatchObject({ type: "proxy", taskId: job.taskId });
+      // Each spending button names its owner: it needs no store to know who may press it.
+      expect(decodeKey(b.custom_id)).toMatchObject({
+        type: "proxy",
+        taskId: job.taskId,
+        ownerId: USER,
+      });
     }
     expect(decodeKey(buttonsOf(view)[9]?.custom_id ?? "")).toEqual({
       type: "seed",
@@ -267,6 +272,64 @@ describe("prompts are shown safely", () => {
     // The bold headline around the prompt is still closed by the bot's own **.
     const line = renderJob(makeJob({ prompt })).content.split("\n")[0] ?? "";
     expect(line.startsWith(`**${shown}** - `)).toBe(true);
+  });
+
+  it("a masked link in a prompt is shown as text, not as a live link, and no link unfurls", () => {
+    const prompt = "[Claim your free Nitro](https://evil.example/claim)";
+    const content = renderJob(makeJob({ prompt })).content;
+    // No link Discord would make clickable or preview: the scheme's colon is escaped.
+    expect(content).not.toMatch(/https?:\/\//i);
+    // Every bracket is escaped, so `[text](url)` is no masked link.
+    for (const m of content.matchAll(/[[\]]/g)) expect(content[(m.index ?? 0) - 1]).toBe("\\");
+    // The member still reads what they typed.
+    expect(showPrompt(prompt).replace(/\\(.)/g, "$1")).toBe(prompt);
+  });
+
+  it("bare links of any scheme, channel and command mentions and custom emoji stay text", () => {
+    const prompt =
+      "see https://evil.example/a and HTTP://x.example discord://open steam://run <#123> </imagine:456> <:nitro:789> <t:1700000000>";
+    const shown = showPrompt(prompt);
+    expect(shown).not.toMatch(/[a-z]+:\/\//i);
+    expect(shown).not.toMatch(/(?<!\\)</);
+    expect(shown.replace(/\\(.)/g, "$1").replace(/\u200b/g, "")).toBe(prompt);
+  });
+
+  it("control characters and ANSI escapes are not echoed", () => {
+    const prompt = "\u001b[31ma red\u001b[0m fox\u0007\u0000 \u202eright\u202c \u009b2Jend";
+    const shown = showPrompt(prompt);
+    expect(shown).toBe("a red fox right end");
+    // Line breaks are the message's own.
+    expect(renderJob(makeJob({ prompt })).content.replace(/\n/g, "")).not.toMatch(
+      /[\p{Cc}\u202a-\u202e]/u,
+    );
+  });
+
+  it("a shortened prompt's echo cannot form links either", () => {
+    const task = fixtureTask("task-shorten-success.json");
+    const result = resultOf(task);
+    const evil = "[Free Nitro](https://evil.example/claim)";
+    const job = doneJob({
+      kind: "shorten",
+      prompt: evil,
+      result: {
+        ...result,
+        description: result.description.replace("a breathtaking ultra", `${evil} a breathtaking`),
+        promptEn: `${evil} ${result.promptEn}`,
+      },
+    });
+    const content = renderJob(job).content;
+    expect(content).not.toMatch(/https?:\/\//i);
+    expect(content).not.toMatch(/(?<!\\)\[Free Nitro(?<!\\)\]\(/);
+  });
+
+  it("a proxy's failure reason that quotes the prompt cannot form links either", () => {
+    const failure = "Banned prompt: [Free Nitro](https://evil.example/claim) @everyone";
+    const content = renderJob(makeJob({ phase: "failed", failure })).content;
+    expect(content).not.toMatch(/https?:\/\//i);
+    expect(content).not.toMatch(/@everyone/);
+    expect(content.replace(/[\\\u200b]/g, "")).toContain(
+      "Banned prompt: [Free Nitro](https://evil.example/claim) @everyone",
+    );
   });
 
   it("puts a multi-line prompt on one line", () => {

@@ -96,7 +96,8 @@ describe("/edit", () => {
   });
 
   it("a typed link goes to the proxy verbatim and is never fetched by the bot", async () => {
-    world = await startWorld();
+    // The picture host is on loopback: its link is passed on with ALLOW_PRIVATE_IMAGE_URLS on.
+    world = await startWorld({ config: { allowPrivateImageUrls: true } });
     host = await pictureHost(PICTURE_PATH);
     const cmd = await world.fake.runCommand(
       "edit",

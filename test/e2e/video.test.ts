@@ -106,7 +106,8 @@ describe("/video", () => {
   });
 
   it("720p costs 26×; motion, quality and mode reach the proxy; a typed link is passed verbatim, never fetched", async () => {
-    world = await startWorld();
+    // The picture host is on loopback: its link is passed on with ALLOW_PRIVATE_IMAGE_URLS on.
+    world = await startWorld({ config: { allowPrivateImageUrls: true } });
     host = await pictureHost(PICTURE_PATH);
     const cmd = await world.fake.runCommand(
       "video",
@@ -188,7 +189,10 @@ describe("/video", () => {
 
   it("uploads what fits the channel's limit and links the videos that do not", async () => {
     // The simulator's mp4s are 4096 bytes; its 96 px grid PNG is far smaller.
-    world = await startWorld({ fake: { attachmentSizeLimit: 4000 } });
+    world = await startWorld({
+      fake: { attachmentSizeLimit: 4000 },
+      config: { allowPrivateImageUrls: true },
+    });
     host = await pictureHost(PICTURE_PATH);
     const cmd = await world.fake.runCommand(
       "video",

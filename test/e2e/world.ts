@@ -60,6 +60,7 @@ export async function startWorld(options: WorldOptions = {}): Promise<World> {
     logLevel: "warn",
     maxImageMb: 10,
     jobTimeoutMinutes: 30,
+    allowPrivateImageUrls: false,
     ...options.config,
   };
   const logs: string[] = [];
