@@ -25,6 +25,9 @@ export interface AppOptions {
   /** Fine-tuning for tests; defaults suit Discord. */
   progressIntervalMs?: number;
   tokenSafetyMs?: number;
+  /** Tries of a final that Discord refuses, and the first wait between them (tests shorten it). */
+  refusedAttempts?: number;
+  refusedDelayMs?: number;
   /** How long a stop waits for interactions under way (default: as long as a submit may take). */
   drainTimeoutMs?: number;
 }
@@ -64,6 +67,8 @@ export async function startApp(options: AppOptions): Promise<App> {
     log: log.child({ module: "publisher" }),
     progressIntervalMs: options.progressIntervalMs,
     tokenSafetyMs: options.tokenSafetyMs,
+    refusedAttempts: options.refusedAttempts,
+    refusedDelayMs: options.refusedDelayMs,
     onMessageMoved: async (jobId, messageId) => {
       const job = await store.getJob(jobId);
       if (job) await store.putJob({ ...job, message: { ...job.message, messageId } });

@@ -42,7 +42,8 @@ export class ConfigError extends Error {
 
 type Env = Record<string, string | undefined>;
 
-const MODES: readonly MjMode[] = ["fast", "relax", "none"];
+/** Every speed mode there is (`none`: no speed chosen, the proxy's own default). */
+export const MJ_MODES: readonly MjMode[] = ["fast", "relax", "none"];
 const AUTH_HEADERS: readonly MjAuthHeader[] = ["authorization", "mj-api-secret"];
 const LOG_LEVELS: readonly LogLevel[] = [
   "fatal",
@@ -133,7 +134,7 @@ export function loadConfig(env: Env = { ...readEnvFile(), ...process.env }): Con
     mjApiUrl,
     mjApiKey,
     mjAuthHeader: oneOf("MJ_AUTH_HEADER", AUTH_HEADERS, "authorization"),
-    mjMode: oneOf("MJ_MODE", MODES, "fast"),
+    mjMode: oneOf("MJ_MODE", MJ_MODES, "fast"),
     databaseUrl: value("DATABASE_URL") ?? "sqlite://data/mjcord.sqlite",
     pollIntervalMs: number("POLL_INTERVAL_MS", 3000, 250, 600_000, true),
     logLevel: oneOf("LOG_LEVEL", LOG_LEVELS, "info"),

@@ -233,22 +233,35 @@ async function confirmModalTask(
     return;
   }
   await interaction.deferUpdate();
+  // Past the form: a late poll that still says MODAL must not bring the form back.
+  const confirmed = (next: Job): Job => ({
+    ...next,
+    prompt,
+    formPrompt: null,
+    updatedAt: Date.now(),
+    phase: next.phase === "needs-form" ? "waiting" : next.phase,
+    rank: Math.max(next.rank, CONFIRMED_RANK),
+  });
   try {
     const outcome = await ctx.proxy.modal({ taskId: job.taskId, prompt, mode: job.mode });
-    const next = { ...withOutcome(job, outcome), prompt, formPrompt: null, updatedAt: Date.now() };
-    // Past the form: a late poll that still says MODAL must not bring the form back.
-    const running: Job = {
-      ...next,
-      phase: next.phase === "needs-form" ? "waiting" : next.phase,
-      rank: Math.max(next.rank, CONFIRMED_RANK),
-    };
+    const running = confirmed(withOutcome(job, outcome));
     await ctx.store.putJob(running);
     await ctx.tracker.follow(running);
     await ctx.presenter.show(running);
   } catch (error) {
-    await ctx.store.release(`modal:${job.taskId}`);
+    const mayRun = !(error instanceof ProxyError) || error.mayHaveSubmitted;
+    if (mayRun) {
+      // The proxy may have taken the prompt: the MODAL task then runs under its own id, which
+      // the tracker follows. The claim stays, so the prompt cannot be confirmed (billed) twice.
+      await ctx.store.putJob(confirmed(job));
+      await ctx.tracker.follow(job);
+    } else {
+      await ctx.store.release(`modal:${job.taskId}`);
+    }
     const message =
-      error instanceof ProxyError ? error.userMessage : "The prompt could not be sent.";
+      error instanceof ProxyError
+        ? error.userMessage
+        : "The prompt may have been sent but could not be recorded. If it runs, it will show up here.";
     await tellPrivately(interaction, message);
   }
 }

@@ -3,7 +3,7 @@
 // 5xx. A submit is retried only when the connection itself failed, i.e. when the request
 // cannot have reached the proxy: a job is never submitted (and charged) twice.
 import { Agent, type Dispatcher, request } from "undici";
-import type { MjAuthHeader, MjMode } from "../config.js";
+import { MJ_MODES, type MjAuthHeader, type MjMode } from "../config.js";
 import { mayFollowSubmit, ProxyError } from "./errors.js";
 import {
   parseJson,
@@ -335,6 +335,8 @@ export class MjClient {
 
   private prefix(mode: MjMode | undefined): string {
     const m = mode ?? this.opts.mode;
+    // The last line of defence: a mode becomes a path segment, so only known ones pass.
+    if (!MJ_MODES.includes(m)) throw new Error(`unknown speed mode ${JSON.stringify(m)}`);
     return m === "none" ? "" : `/${m}`;
   }
 

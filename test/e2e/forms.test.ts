@@ -189,6 +189,30 @@ describe("forms", () => {
     expect(world.fake.violations).toEqual([]);
   });
 
+  it("a confirmed prompt whose answer is lost (502 after the proxy took it) is never confirmed twice, and its picture arrives", async () => {
+    // Slow polling: the second try comes before any poll shows the prompt running.
+    world = await startWorld({ sim: { remix: true }, pollIntervalMs: 3_000 });
+    const w = world;
+    const { grid } = await imagineGrid(w);
+    const v1 = await press(w, grid, "V1");
+    const waiting = await messageSaying(w, v1, /confirm the prompt/);
+    const confirm = buttonsByLabel(w, waiting.id).get("Confirm prompt") ?? "";
+    w.sim.injectFault({ match: "/submit/modal", status: 502, afterHandling: true });
+    const first = await w.fake.pressButton(waiting.id, confirm, { user: "alice" });
+    await first.firstResponse();
+    const lost = await w.fake.submitModal(first, { fields: { prompt: "a red fox in the rain" } });
+    await w.fake.waitFor(() => lost.followUps()[0], { what: "the word about the lost answer" });
+    // A second try at the same form is refused: the prompt may already be running.
+    const second = await w.fake.pressButton(waiting.id, confirm, { user: "alice" });
+    if ((await second.firstResponse()).type === 9) {
+      const again = await w.fake.submitModal(second, { fields: { prompt: "again" } });
+      await again.firstResponse();
+    }
+    await finalResult(w, v1);
+    expect(proxyCalls(w, "/submit/modal")).toHaveLength(1);
+    expect(w.fake.violations).toEqual([]);
+  });
+
   it("a polled task in status MODAL (a gateway hid the 21) gets the same form", async () => {
     world = await startWorld({ sim: { remix: true, dialect: "gateway" } });
     const { grid } = await imagineGrid(world);

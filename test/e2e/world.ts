@@ -86,6 +86,7 @@ export async function startWorld(options: WorldOptions = {}): Promise<World> {
       log,
       jobDeadlineMs: options.jobDeadlineMs,
       progressIntervalMs: 50,
+      refusedDelayMs: 20,
       tokenSafetyMs: options.tokenSafetyMs,
       drainTimeoutMs: options.drainTimeoutMs,
     });

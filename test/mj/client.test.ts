@@ -3,6 +3,7 @@
 // "not found" in its three shapes, list-by-condition batching and image-seed.
 // Retries, timeouts, double charging and the multi-step flows are in client-flows.test.ts.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import type { MjMode } from "../../src/config.js";
 import type { SubmitOutcome } from "../../src/mj/task.js";
 import type { RecordedRequest, Simulator } from "../../src/simulator/index.js";
 import { dataUri, KEY, makePng, start, waitFor } from "../simulator/helpers.js";
@@ -118,6 +119,15 @@ describe("each endpoint once through the client", () => {
     expect(sim.task(a)).toMatchObject({ mode: "RELAX" });
     expect(sim.task(d)).toMatchObject({ mode: "FAST" });
     expect([b, c].every((id) => sim.task(id) !== undefined)).toBe(true);
+  });
+
+  it("a mode that is not a known one never becomes a path segment: nothing is sent", async () => {
+    const mark = sim.requests.length;
+    const forged = "../../admin" as MjMode;
+    await expect(client().shorten({ prompt: "forged", mode: forged })).rejects.toThrow(
+      'unknown speed mode "../../admin"',
+    );
+    expect(since(mark)).toEqual([]);
   });
 
   it("a trailing slash on baseUrl is ignored", async () => {
