@@ -12,7 +12,7 @@ import { commands } from "../../commands/index.js";
 import { registerCommands } from "../../src/discord/registration.js";
 import { JobStore } from "../../src/jobs/store.js";
 import { type Simulator, startSimulator } from "../../src/simulator/index.js";
-import { type FakeDiscord, startFakeDiscord } from "../fakes/index.js";
+import { type FakeDiscord, type FakeInteraction, startFakeDiscord } from "../fakes/index.js";
 import {
   isRunning,
   killStarted,
@@ -193,6 +193,59 @@ describe("npm start against the fakes", () => {
       "Discord refused the bot token: DISCORD_TOKEN is wrong or was reset in the Developer Portal (gateway close 4004)",
     );
   }, 60_000);
+});
+
+describe("kill -9 while the proxy holds the answer to a submit", () => {
+  /** The finished picture in the member's own reply. */
+  const picture = (f: FakeDiscord, cmd: FakeInteraction) =>
+    f.waitFor(
+      () => {
+        const m = cmd.original();
+        return m && m.attachments.length > 0 ? m : undefined;
+      },
+      { timeoutMs: 40_000, what: "the picture" },
+    );
+
+  it.each([
+    ["/imagine", "/submit/imagine"],
+    ["U3 on a grid", "/submit/action"],
+  ])(
+    "%s: after the restart the task is found and delivered, submitted once",
+    async (_, endpoint) => {
+      const { sim, fake, env } = await startFakes();
+      const cwd = symlinkedCopy();
+      const first = npm(["start"], cwd, env);
+      await botPid(first);
+      // The proxy makes the task at once, then holds its answer far longer than the test.
+      const hold = () =>
+        sim.injectFault({ match: endpoint, delayMs: 120_000, afterHandling: true });
+      let cmd: FakeInteraction;
+      if (endpoint === "/submit/imagine") {
+        hold();
+        cmd = await fake.runCommand("imagine", { prompt: "a red fox" }, { user: "alice" });
+      } else {
+        const grid = await picture(
+          fake,
+          await fake.runCommand("imagine", { prompt: "a red fox" }, { user: "alice" }),
+        );
+        const u3 = fake.buttons(grid.id).find((b) => b.label === "U3");
+        hold();
+        cmd = await fake.pressButton(grid.id, u3?.customId ?? "", { user: "alice" });
+      }
+      await waitUntil(() => sim.requests.some((r) => r.path.endsWith(endpoint)), 15_000);
+      signalGroup(first, "SIGKILL");
+      await first.exited;
+
+      await botPid(npm(["start"], cwd, env));
+      const final = await picture(fake, cmd);
+      expect(fake.buttons(final.id).length).toBeGreaterThan(0);
+      if (endpoint === "/submit/imagine")
+        expect(fake.buttons(final.id).map((b) => b.label)).toEqual(GRID_BUTTONS);
+      expect(sim.requests.filter((r) => r.path.endsWith(endpoint))).toHaveLength(1);
+      expect(fake.violations).toEqual([]);
+    },
+    120_000,
+  );
 });
 
 describe("npm run register", () => {
