@@ -2,8 +2,8 @@
 // member pick (a mode outside the choices, a 100,000-character prompt, a custom_id that is
 // not on the message). Built like the fake's own, registered with it, sent over the gateway.
 import type { APIApplicationCommandInteractionDataBasicOption, APIInteraction } from "discord.js";
-import { interactionToken, snowflake } from "../fakes/ids.js";
 import { FakeInteraction, type FakeMessage } from "../fakes/index.js";
+import { context, dispatch } from "../fakes/member.js";
 import { toApiMessage } from "../fakes/messages.js";
 import {
   buttonInteraction,
@@ -13,21 +13,8 @@ import {
 import type { InteractionRecord } from "../fakes/state.js";
 import type { World } from "./world.js";
 
-function contextOf(world: World, user: string): InteractionContext {
-  const { state } = world.fake;
-  return {
-    id: snowflake(),
-    token: interactionToken(),
-    applicationId: state.applicationId,
-    guildId: state.guildId,
-    channelId: state.channelId,
-    channelName: state.channels.get(state.channelId)?.name ?? "general",
-    user: state.user(user),
-    memberPermissions: state.memberPermissions,
-    appPermissions: state.settings.appPermissions,
-    attachmentSizeLimit: state.settings.attachmentSizeLimit,
-  };
-}
+const contextOf = (world: World, user: string): InteractionContext =>
+  context(world.fake.state, user);
 
 async function send(
   world: World,
@@ -36,26 +23,7 @@ async function send(
   extra: Partial<InteractionRecord> = {},
 ): Promise<FakeInteraction> {
   const { fake } = world;
-  await fake.waitForClient();
-  const record: InteractionRecord = {
-    id: ctx.id,
-    token: ctx.token,
-    type: payload.type,
-    payload,
-    userId: ctx.user.id,
-    channelId: ctx.channelId,
-    dispatchedAt: Date.now(),
-    expiredByHand: false,
-    answered50027: false,
-    deadlineMissed: false,
-    attempts: [],
-    followUpIds: [],
-    ...extra,
-  };
-  fake.state.interactions.set(record.id, record);
-  fake.state.byToken.set(record.token, record);
-  if (fake.dispatch("INTERACTION_CREATE", payload) === 0) throw new Error("no client logged in");
-  fake.state.changed();
+  const record = await dispatch(fake.state, fake.gateway, ctx, payload, extra);
   return new FakeInteraction(fake, record);
 }
 

@@ -59,7 +59,8 @@ function isFile(v: unknown): v is MemberFile {
   return typeof v === "object" && v !== null && "bytes" in v && "filename" in v;
 }
 
-function context(state: FakeState, userKey: string): InteractionContext {
+/** Where and by whom an interaction happens: the fake's one channel, a member by name. */
+export function context(state: FakeState, userKey: string): InteractionContext {
   const channel = state.channels.get(state.channelId);
   return {
     id: snowflake(),
@@ -77,7 +78,8 @@ function context(state: FakeState, userKey: string): InteractionContext {
   };
 }
 
-async function dispatch(
+/** Records an interaction and sends it to the logged-in client (INTERACTION_CREATE). */
+export async function dispatch(
   state: FakeState,
   gateway: FakeGateway,
   ctx: InteractionContext,
