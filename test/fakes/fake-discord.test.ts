@@ -9,9 +9,11 @@ import {
   Events,
   FileUploadBuilder,
   GatewayIntentBits,
+  GuildMember,
   type Interaction,
   LabelBuilder,
   ModalBuilder,
+  PermissionFlagsBits,
   type RateLimitData,
   RESTEvents,
   TextInputBuilder,
@@ -19,7 +21,15 @@ import {
 } from "discord.js";
 import { PNG } from "pngjs";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
-import { type FakeDiscord, type FakeDiscordOptions, startFakeDiscord } from "./index.js";
+import {
+  ADMINISTRATOR,
+  ALL_PERMISSIONS,
+  type FakeDiscord,
+  type FakeDiscordOptions,
+  MANAGE_GUILD,
+  startFakeDiscord,
+} from "./index.js";
+import { channelPayload } from "./permissions.js";
 import { messageProblems, modalProblems } from "./rules.js";
 import { validateBody, validateCallback } from "./schema.js";
 
@@ -70,10 +80,14 @@ interface Harness {
 
 let current: { fake: FakeDiscord; client: Client } | undefined;
 
-async function setup(options: FakeDiscordOptions = {}): Promise<Harness> {
+async function setup(
+  options: FakeDiscordOptions = {},
+  more: { intents?: GatewayIntentBits[]; before?: (fake: FakeDiscord) => void } = {},
+): Promise<Harness> {
   const fake = await startFakeDiscord(options);
+  more.before?.(fake);
   const client = new Client({
-    intents: [GatewayIntentBits.Guilds],
+    intents: more.intents ?? [GatewayIntentBits.Guilds],
     rest: { api: fake.apiUrl },
     waitGuildTimeout: 0,
   });
@@ -627,6 +641,213 @@ describe("what moderators and members do behind the bot's back", () => {
     expect((refused as DiscordAPIError).status).toBe(403);
     expect(h.fake.dms("alice")).toHaveLength(1);
     expect(h.fake.violations).toEqual([]);
+  });
+});
+
+describe("members, roles and channels", () => {
+  const INFO = {
+    name: "info",
+    description: "Who is someone",
+    options: [{ type: 6, name: "member", description: "the member", required: true }],
+  };
+
+  it("a command from a member with two roles, in a second channel, with a USER option resolved", async () => {
+    const ids: Record<string, string> = {};
+    const h = await setup(
+      {},
+      {
+        before: (fake) => {
+          ids.admins = fake.addRole({ name: "admins", permissions: MANAGE_GUILD });
+          ids.artists = fake.addRole({
+            name: "artists",
+            permissions: PermissionFlagsBits.MentionEveryone,
+          });
+          fake.addMember("dave", { roles: [ids.admins, ids.artists] });
+          fake.addMember("erin", { permissions: ADMINISTRATOR });
+          ids.art = fake.addChannel("art");
+          fake.setRoles("bob", [ids.artists]);
+        },
+      },
+    );
+    const { fake, client } = h;
+    const admins = ids.admins ?? "";
+    const artists = ids.artists ?? "";
+    const art = ids.art ?? "";
+    const guild = client.guilds.cache.get(fake.guildId);
+    // GUILD_CREATE carried the roles and the channel
+    expect(guild?.roles.cache.get(admins)?.permissions.has(PermissionFlagsBits.ManageGuild)).toBe(
+      true,
+    );
+    expect(guild?.roles.everyone.id).toBe(fake.guildId);
+    expect(client.channels.cache.get(art)?.isTextBased()).toBe(true);
+    expect(guild?.ownerId).toBe(fake.owner.id);
+    await client.application?.commands.set([INFO], fake.guildId);
+
+    const seen: Record<string, unknown>[] = [];
+    h.on(async (i) => {
+      if (i.isChatInputCommand()) {
+        const target = i.options.getMember("member");
+        seen.push({
+          user: i.user.username,
+          channel: i.channelId,
+          channelName: i.channel && "name" in i.channel ? i.channel.name : undefined,
+          roles: i.member instanceof GuildMember ? [...i.member.roles.cache.keys()].sort() : null,
+          manageGuild: i.memberPermissions?.has(PermissionFlagsBits.ManageGuild),
+          banMembers: i.memberPermissions?.has(PermissionFlagsBits.BanMembers),
+          attachFiles: i.appPermissions.has(PermissionFlagsBits.AttachFiles),
+          targetId: i.options.getUser("member")?.id,
+          targetRoles: target instanceof GuildMember ? [...target.roles.cache.keys()].sort() : null,
+          targetIsAdmin:
+            target instanceof GuildMember
+              ? target.permissions.has(PermissionFlagsBits.Administrator)
+              : null,
+        });
+        await i.reply({
+          content: "info",
+          components: [row(1, "who:")],
+          allowedMentions: NO_PINGS,
+        });
+      } else if (i.isButton()) {
+        seen.push({ button: i.customId, user: i.user.username, channel: i.channelId });
+        await i.deferUpdate();
+      }
+    });
+
+    fake.denyBotPermissions(["ATTACH_FILES"], art);
+    const cmd = await fake.runCommand("info", { member: "erin" }, { user: "dave", channel: art });
+    await cmd.firstResponse();
+    expect(cmd.payload.channel_id).toBe(art);
+    expect(cmd.payload.channel).toMatchObject({ id: art, name: "art", type: 0 });
+    expect(cmd.payload.member?.roles.sort()).toEqual([admins, artists].sort());
+    const erin = fake.users.erin?.id ?? "";
+    const data = cmd.payload.data as unknown as {
+      options: unknown[];
+      resolved: Record<string, Record<string, Record<string, unknown>>>;
+    };
+    expect(data.options).toEqual([{ type: 6, name: "member", value: erin }]);
+    expect(data.resolved.users?.[erin]).toMatchObject({ username: "erin" });
+    expect(data.resolved.members?.[erin]).not.toHaveProperty("user");
+    expect(data.resolved.members?.[erin]?.permissions).toBe(ALL_PERMISSIONS.toString());
+    expect(fake.permissionsOf("erin") & PermissionFlagsBits.Administrator).not.toBe(0n);
+
+    const carol = await fake.runCommand(
+      "info",
+      { member: fake.users.bob?.id ?? "" },
+      { user: "carol" },
+    );
+    await carol.firstResponse();
+    const owner = await fake.runCommand("info", { member: "owner" }, { user: "owner" });
+    await owner.firstResponse();
+    const [byDave, byCarol, byOwner] = seen;
+    expect(byDave).toEqual({
+      user: "dave",
+      channel: art,
+      channelName: "art",
+      roles: [admins, artists, fake.guildId].sort(),
+      manageGuild: true,
+      banMembers: false,
+      attachFiles: false,
+      targetId: erin,
+      targetRoles: [fake.rolesOf("erin")[0], fake.guildId].sort(),
+      targetIsAdmin: true,
+    });
+    expect(byCarol).toMatchObject({
+      user: "carol",
+      channel: fake.channelId,
+      channelName: "general",
+      manageGuild: false,
+      attachFiles: true,
+      targetId: fake.users.bob?.id,
+      targetRoles: [artists, fake.guildId].sort(),
+      targetIsAdmin: false,
+    });
+    expect(byOwner).toMatchObject({ user: "owner", manageGuild: true, banMembers: true });
+
+    // the reply is kept with the second channel; a press on it happens there
+    const reply = await fake.waitFor(() => cmd.original());
+    expect(reply.channelId).toBe(art);
+    expect(fake.channelMessages(art).map((m) => m.id)).toEqual([reply.id]);
+    expect(fake.channelMessages().map((m) => m.id)).not.toContain(reply.id);
+    const press = await fake.pressButton(reply.id, "who:0", { user: "erin" });
+    await press.firstResponse();
+    expect(press.payload.channel_id).toBe(art);
+    expect(press.payload.app_permissions).toBe(
+      (BigInt(fake.state.settings.appPermissions) & ~PermissionFlagsBits.AttachFiles).toString(),
+    );
+    expect(seen.at(-1)).toEqual({ button: "who:0", user: "erin", channel: art });
+
+    // alice, bob and carol stay plain members
+    for (const name of ["alice", "bob", "carol"]) {
+      expect(fake.permissionsOf(name) & (MANAGE_GUILD | ADMINISTRATOR)).toBe(0n);
+    }
+    expect(h.errors).toEqual([]);
+    expect(fake.violations).toEqual([]);
+  });
+
+  it("roles, members and channels added at run time reach discord.js's caches", async () => {
+    const h = await setup(
+      {},
+      { intents: [GatewayIntentBits.Guilds, GatewayIntentBits.GuildMembers] },
+    );
+    const { fake, client } = h;
+    const guild = client.guilds.cache.get(fake.guildId);
+    if (!guild) throw new Error("no guild");
+    const mods = fake.addRole({ name: "mods", permissions: MANAGE_GUILD });
+    await fake.waitFor(() => guild.roles.cache.get(mods), { what: "GUILD_ROLE_CREATE" });
+    expect(guild.roles.cache.get(mods)?.name).toBe("mods");
+    fake.setRolePermissions(mods, ADMINISTRATOR);
+    await fake.waitFor(
+      () => guild.roles.cache.get(mods)?.permissions.has(PermissionFlagsBits.Administrator, false),
+      { what: "GUILD_ROLE_UPDATE" },
+    );
+
+    const frank = fake.addMember("frank");
+    await fake.waitFor(() => guild.members.cache.get(frank.id), { what: "GUILD_MEMBER_ADD" });
+    fake.setRoles("frank", [mods]);
+    await fake.waitFor(() => guild.members.cache.get(frank.id)?.roles.cache.has(mods), {
+      what: "GUILD_MEMBER_UPDATE",
+    });
+
+    const lab = fake.addChannel("lab");
+    await fake.waitFor(() => client.channels.cache.get(lab), { what: "CHANNEL_CREATE" });
+
+    const seen: unknown[] = [];
+    h.on(async (i) => {
+      if (!i.isChatInputCommand()) return;
+      seen.push([i.channelId, i.memberPermissions?.has(PermissionFlagsBits.ManageGuild)]);
+      await i.reply({ content: "ok", allowedMentions: NO_PINGS });
+    });
+    const cmd = await fake.runCommand("whoami", {}, { user: "frank", channel: lab });
+    await cmd.firstResponse();
+    expect(seen).toEqual([[lab, true]]);
+    expect(cmd.payload.member?.roles).toEqual([mods]);
+    expect(await guild.members.fetch({ user: frank.id, force: true })).toBeInstanceOf(GuildMember);
+    expect((await guild.roles.fetch()).has(mods)).toBe(true);
+    expect(fake.channelMessages(lab)).toHaveLength(1);
+    expect(h.errors).toEqual([]);
+    expect(fake.violations).toEqual([]);
+  });
+
+  it("shows roles, members and channels as Discord's OpenAPI document describes them", async () => {
+    const fake = await startFakeDiscord();
+    try {
+      const role = fake.state.role(fake.addRole({ name: "admins", permissions: ADMINISTRATOR }));
+      const dave = fake.addMember("dave", { roles: [role.id] });
+      const ch = fake.state.channels.get(fake.addChannel("art"));
+      for (const r of fake.state.rolePayloads())
+        expect(validateBody("GuildRoleResponse", r)).toEqual([]);
+      for (const u of [dave, fake.botUser, fake.owner]) {
+        expect(validateBody("GuildMemberResponse", fake.state.memberPayload(u))).toEqual([]);
+      }
+      expect(
+        validateBody("GuildChannelResponse", channelPayload(fake.state, ch ?? ({} as never))),
+      ).toEqual([]);
+      expect(() => fake.addMember("dave")).toThrow(/already/);
+      expect(() => fake.setRoles("dave", [fake.botRoleId])).toThrow(/managed/);
+      expect(() => fake.addChannel("Not A Name")).toThrow(/channel name/);
+    } finally {
+      await fake.close();
+    }
   });
 });
 

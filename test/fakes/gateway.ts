@@ -15,7 +15,16 @@ interface Session {
   ws: WebSocket | undefined;
   /** READY and GUILD_CREATE sent on the current socket */
   ready: boolean;
+  /** the intents of IDENTIFY */
+  intents: number;
 }
+
+/** Gateway intents the fake looks at (Discord's bit values). */
+export const INTENTS = {
+  GUILDS: 1 << 0,
+  GUILD_MEMBERS: 1 << 1,
+  GUILD_PRESENCES: 1 << 8,
+} as const;
 
 type Json = Record<string, unknown>;
 
@@ -70,7 +79,13 @@ export class FakeGateway {
             ws.close(4004, "Authentication failed.");
             return;
           }
-          session = { id: randomHex(16), seq: 0, ws, ready: false };
+          session = {
+            id: randomHex(16),
+            seq: 0,
+            ws,
+            ready: false,
+            intents: Number(d.intents ?? 0),
+          };
           this.sessions.set(session.id, session);
           this.identify(session);
           break;
@@ -119,39 +134,29 @@ export class FakeGateway {
       geo_ordered_rtc_regions: [],
       guild_join_requests: [],
     });
-    this.dispatchTo(session, "GUILD_CREATE", this.guildPayload());
+    this.dispatchTo(session, "GUILD_CREATE", this.guildPayload(session));
     session.ready = true;
     this.state.changed();
   }
 
-  private guildPayload(): Json {
+  /**
+   * GUILD_CREATE: the guild, its roles and channels. Without the GUILD_PRESENCES intent
+   * Discord's `members` holds only the bot (and members in voice, which the fake has none of).
+   */
+  private guildPayload(session: Session): Json {
     const s = this.state;
-    const botRoleId = s.applicationId;
-    const channels = [...s.channels.values()]
-      .filter((c) => c.guildId === s.guildId)
-      .map((c, i) => channelPayload(s, c, i));
-    const role = (id: string, name: string, permissions: string, position: number) => ({
-      id,
-      name,
-      permissions,
-      position,
-      color: 0,
-      colors: { primary_color: 0, secondary_color: null, tertiary_color: null },
-      hoist: false,
-      managed: id !== s.guildId,
-      mentionable: false,
-      icon: null,
-      unicode_emoji: null,
-      flags: 0,
-      ...(id !== s.guildId ? { tags: { bot_id: s.applicationId } } : {}),
-    });
+    const channels = s.guildChannels().map((c, i) => channelPayload(s, c, i));
+    const members = [
+      s.botUser,
+      ...((session.intents & INTENTS.GUILD_PRESENCES) !== 0 ? s.members() : []),
+    ].map((u) => s.memberPayload(u));
     return {
       id: s.guildId,
       name: s.guildName,
       icon: null,
       splash: null,
       discovery_splash: null,
-      owner_id: s.users.alice?.id ?? s.applicationId,
+      owner_id: s.owner.id,
       afk_channel_id: null,
       afk_timeout: 300,
       verification_level: 0,
@@ -174,28 +179,12 @@ export class FakeGateway {
       features: [],
       emojis: [],
       stickers: [],
-      roles: [
-        role(s.guildId, "@everyone", s.memberPermissions, 0),
-        role(botRoleId, "mjcord", s.settings.appPermissions, 1),
-      ],
+      roles: s.rolePayloads(),
       unavailable: false,
       joined_at: new Date(Date.UTC(2024, 0, 1)).toISOString(),
       large: false,
-      member_count: Object.keys(s.users).length + 1,
-      members: [
-        {
-          user: s.botUser,
-          roles: [botRoleId],
-          joined_at: new Date(Date.UTC(2024, 0, 1)).toISOString(),
-          deaf: false,
-          mute: false,
-          flags: 0,
-          nick: null,
-          avatar: null,
-          premium_since: null,
-          pending: false,
-        },
-      ],
+      member_count: s.members().length + 1,
+      members,
       channels,
       threads: [],
       presences: [],
@@ -236,10 +225,14 @@ export class FakeGateway {
     });
   }
 
-  /** Sends a dispatch to every ready session; returns how many received it. */
-  dispatch(t: string, d: unknown): number {
+  /**
+   * Sends a dispatch to every ready session (with `intent`, only to those that asked for it);
+   * returns how many received it.
+   */
+  dispatch(t: string, d: unknown, intent?: number): number {
     let n = 0;
     for (const session of this.sessions.values()) {
+      if (intent !== undefined && (session.intents & intent) === 0) continue;
       if (session.ready && session.ws) {
         this.dispatchTo(session, t, d);
         n += 1;

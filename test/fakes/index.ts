@@ -13,7 +13,7 @@
 import { createServer, type Server } from "node:http";
 import type { APIInteraction, APIUser } from "discord.js";
 import { type FailOptions, Faults, type RateLimitOptions } from "./faults.js";
-import { FakeGateway } from "./gateway.js";
+import { FakeGateway, INTENTS } from "./gateway.js";
 import {
   type CommandOptions,
   type ModalAnswers,
@@ -30,17 +30,20 @@ import {
   deleteMessage,
   denyBotPermissions,
 } from "./moderation.js";
-import type { PermissionName } from "./permissions.js";
+import { channelPayload, type PermissionName } from "./permissions.js";
 import { createRestHandler } from "./rest.js";
 import { warmUpSchemas } from "./schema.js";
 import {
   type CallbackRecord,
   type FakeDiscordOptions,
   type FakeMessage,
+  type FakeRole,
   FakeState,
   type InteractionRecord,
+  type MemberInit,
   type RecordedRequest,
   type RegisteredCommand,
+  type RoleInit,
   type Violation,
 } from "./state.js";
 
@@ -49,15 +52,20 @@ export type { CommandOptions, MemberFile, ModalAnswers, OptionValue } from "./me
 export type { PermissionName } from "./permissions.js";
 export type {
   CallbackRecord,
+  FakeChannel,
   FakeDiscordOptions,
   FakeMessage,
+  FakeRole,
+  MemberInit,
   MessageWrite,
   RecordedFile,
   RecordedRequest,
   RegisteredCommand,
+  RoleInit,
   StoredAttachment,
   Violation,
 } from "./state.js";
+export { ADMINISTRATOR, ALL_PERMISSIONS, MANAGE_GUILD } from "./state.js";
 
 /** Options of `waitFor`. */
 export interface WaitOptions {
@@ -198,14 +206,118 @@ export class FakeDiscord {
     return this.state.guildId;
   }
 
-  /** its one text channel */
+  /** its first text channel ("general"; `addChannel` adds more) */
   get channelId(): string {
     return this.state.channelId;
   }
 
-  /** members: alice, bob, carol */
+  /** members by short name: alice, bob, carol (plain members) and those `addMember` added */
   get users(): Record<string, APIUser> {
     return this.state.users;
+  }
+
+  /** the guild's owner (member "owner"; every permission, as on Discord) */
+  get owner(): APIUser {
+    return this.state.owner;
+  }
+
+  /** the @everyone role's id (= the guild id) */
+  get everyoneRoleId(): string {
+    return this.state.guildId;
+  }
+
+  /** the bot's managed role's id */
+  get botRoleId(): string {
+    return this.state.applicationId;
+  }
+
+  /** The guild's roles, lowest first (@everyone, the bot's role, then `addRole`'s). */
+  roles(): FakeRole[] {
+    return [...this.state.roles.values()].sort((a, b) => a.position - b.position);
+  }
+
+  /**
+   * An admin creates a role; returns its id. GUILD_ROLE_CREATE is dispatched (a client logging
+   * in later gets it in GUILD_CREATE). `permissions` is a bitfield (default none), e.g.
+   * `MANAGE_GUILD` (1 << 5) or `ADMINISTRATOR` (1 << 3).
+   */
+  addRole(init: RoleInit): string {
+    const role = this.state.addRole(init);
+    this.gateway.dispatch("GUILD_ROLE_CREATE", {
+      guild_id: this.state.guildId,
+      role: this.state.rolePayload(role),
+    });
+    return role.id;
+  }
+
+  /** An admin changes a role's permissions (GUILD_ROLE_UPDATE). */
+  setRolePermissions(roleId: string, permissions: bigint | number | string): void {
+    const role = this.state.role(roleId);
+    if (role.managed) throw new Error(`fake discord: role ${role.name} is managed`);
+    role.permissions = BigInt(permissions);
+    this.state.changed();
+    this.gateway.dispatch("GUILD_ROLE_UPDATE", {
+      guild_id: this.state.guildId,
+      role: this.state.rolePayload(role),
+    });
+  }
+
+  /**
+   * A member joins under a short name (usable as `{ user: name }` everywhere); returns the user.
+   * `roles` are role ids; `permissions` gives them a role of their own with those permissions
+   * (Discord has no per-member permissions). GUILD_MEMBER_ADD reaches clients with the
+   * GUILD_MEMBERS intent only, as on Discord.
+   */
+  addMember(name: string, init: MemberInit = {}): APIUser {
+    const before = new Set(this.state.roles.keys());
+    const user = this.state.addMember(name, init);
+    for (const role of this.state.roles.values()) {
+      if (before.has(role.id)) continue;
+      this.gateway.dispatch("GUILD_ROLE_CREATE", {
+        guild_id: this.state.guildId,
+        role: this.state.rolePayload(role),
+      });
+    }
+    this.gateway.dispatch(
+      "GUILD_MEMBER_ADD",
+      { ...this.state.memberPayload(user), guild_id: this.state.guildId },
+      INTENTS.GUILD_MEMBERS,
+    );
+    return user;
+  }
+
+  /**
+   * An admin sets a member's roles (ids, without @everyone). GUILD_MEMBER_UPDATE reaches
+   * clients with the GUILD_MEMBERS intent only; the next interactions carry the new roles.
+   */
+  setRoles(user: string, roleIds: readonly string[]): void {
+    const u = this.state.setRoles(user, roleIds);
+    const { deaf: _deaf, mute: _mute, ...member } = this.state.memberPayload(u);
+    this.gateway.dispatch(
+      "GUILD_MEMBER_UPDATE",
+      { ...member, guild_id: this.state.guildId },
+      INTENTS.GUILD_MEMBERS,
+    );
+  }
+
+  /** A member's role ids (without @everyone). */
+  rolesOf(user: string): string[] {
+    return [...this.state.rolesOf(this.state.user(user).id)];
+  }
+
+  /** A member's computed permissions (@everyone + roles; Administrator or owner: all). */
+  permissionsOf(user: string): bigint {
+    return this.state.permissionsOf(this.state.user(user).id);
+  }
+
+  /**
+   * An admin creates a text channel; returns its id. CHANNEL_CREATE is dispatched (a client
+   * logging in later gets it in GUILD_CREATE). Use it as `runCommand(…, { channel: id })`.
+   */
+  addChannel(name: string): string {
+    const ch = this.state.addChannel(name);
+    this.gateway.dispatch("CHANNEL_CREATE", channelPayload(this.state, ch));
+    return ch.id;
   }
 
   /** every REST request received, in order (live array) */

@@ -7,7 +7,11 @@ import type {
   APIApplicationCommandInteractionDataBasicOption,
   APIAttachment,
   APIInteraction,
+  APIInteractionDataResolved,
+  APIInteractionDataResolvedChannel,
+  APIInteractionDataResolvedGuildMember,
   APIModalSubmissionComponent,
+  APIUser,
   ModalSubmitComponent,
 } from "discord.js";
 import type { FakeGateway } from "./gateway.js";
@@ -20,8 +24,15 @@ import {
   modalSubmitInteraction,
   stringSelectInteraction,
 } from "./payloads.js";
-import { botPermissions } from "./permissions.js";
-import type { FakeMessage, FakeState, InteractionRecord, RegisteredCommand } from "./state.js";
+import { botPermissions, channelPayload } from "./permissions.js";
+import type {
+  FakeChannel,
+  FakeMessage,
+  FakeRole,
+  FakeState,
+  InteractionRecord,
+  RegisteredCommand,
+} from "./state.js";
 
 type Json = Record<string, unknown>;
 
@@ -32,13 +43,18 @@ export interface MemberFile {
   contentType?: string;
 }
 
-/** A command option value: string, number, boolean, or a file for ATTACHMENT options. */
+/**
+ * A command option value: string, number, boolean, or a file for ATTACHMENT options. USER,
+ * ROLE, MENTIONABLE and CHANNEL options take a name ("bob", "admins", "art") or an id.
+ */
 export type OptionValue = string | number | boolean | MemberFile;
 
 /** Options of `runCommand`. */
 export interface CommandOptions {
   /** the member (short name such as "alice", or a user id); default "alice" */
   user?: string;
+  /** the guild text channel it is used in (id); default the fake's first channel */
+  channel?: string;
   /** files for ATTACHMENT options, by option name */
   attachments?: Record<string, MemberFile>;
 }
@@ -59,23 +75,107 @@ function isFile(v: unknown): v is MemberFile {
   return typeof v === "object" && v !== null && "bytes" in v && "filename" in v;
 }
 
-/** Where and by whom an interaction happens: the fake's one channel, a member by name. */
-export function context(state: FakeState, userKey: string): InteractionContext {
-  const channel = state.channels.get(state.channelId);
+/** The guild text channel an interaction happens in (refusing unknown or deleted ones). */
+function guildChannel(state: FakeState, channelId: string): FakeChannel {
+  const ch = state.channels.get(channelId);
+  if (ch?.type !== 0 || ch.guildId !== state.guildId) {
+    const why = state.deletedChannels.has(channelId) ? " (a moderator deleted it)" : "";
+    throw new Error(`fake discord: no guild text channel ${channelId}${why}`);
+  }
+  return ch;
+}
+
+/** Where and by whom an interaction happens: a guild text channel, a member by name or id. */
+export function context(
+  state: FakeState,
+  userKey: string,
+  channelId: string = state.channelId,
+): InteractionContext {
+  const channel = guildChannel(state, channelId);
+  const user = state.user(userKey);
   return {
     id: snowflake(),
     token: interactionToken(),
     applicationId: state.applicationId,
     guildId: state.guildId,
-    channelId: state.channelId,
-    channelName: channel?.name ?? "general",
-    user: state.user(userKey),
-    memberPermissions: state.memberPermissions,
-    appPermissions: channel
-      ? botPermissions(state, channel).toString()
-      : state.settings.appPermissions,
+    channelId: channel.id,
+    channel: channelPayload(state, channel) as unknown as InteractionContext["channel"],
+    user,
+    memberRoles: state.rolesOf(user.id),
+    memberPermissions: state.permissionsOf(user.id).toString(),
+    appPermissions: botPermissions(state, channel).toString(),
     attachmentSizeLimit: state.settings.attachmentSizeLimit,
   };
+}
+
+/** A member as `resolved.members` carries it: no user, deaf or mute; permissions in the channel. */
+function resolvedMember(state: FakeState, user: APIUser): APIInteractionDataResolvedGuildMember {
+  const { user: _user, deaf: _deaf, mute: _mute, ...member } = state.memberPayload(user);
+  return { ...member, permissions: state.permissionsOf(user.id).toString() };
+}
+
+/** A role by id or name. */
+function findRole(state: FakeState, key: string): FakeRole | undefined {
+  return state.roles.get(key) ?? [...state.roles.values()].find((r) => r.name === key);
+}
+
+/** A member by short name or id, or undefined. */
+function findMember(state: FakeState, key: string): APIUser | undefined {
+  try {
+    return state.user(key);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Resolves a USER (6), CHANNEL (7), ROLE (8) or MENTIONABLE (9) option value to the id Discord
+ * sends, and fills `resolved` as Discord does (users with members; roles; channels).
+ */
+function resolveEntity(
+  state: FakeState,
+  key: string,
+  type: number,
+  value: OptionValue,
+  def: Json | undefined,
+  resolved: APIInteractionDataResolved,
+): string {
+  if (typeof value !== "string")
+    throw new Error(`fake discord: option "${key}" (type ${type}) takes a name or an id`);
+  const user = type === 6 || type === 9 ? findMember(state, value) : undefined;
+  if (user) {
+    resolved.users = { ...resolved.users, [user.id]: user };
+    resolved.members = { ...resolved.members, [user.id]: resolvedMember(state, user) };
+    return user.id;
+  }
+  const role = type === 8 || type === 9 ? findRole(state, value) : undefined;
+  if (role) {
+    resolved.roles = { ...resolved.roles, [role.id]: state.rolePayload(role) };
+    return role.id;
+  }
+  if (type === 7) {
+    const ch = state.channels.get(value) ?? state.guildChannels().find((c) => c.name === value);
+    if (ch && ch.guildId === state.guildId) {
+      const allowed = def?.channel_types as number[] | undefined;
+      if (allowed && allowed.length > 0 && !allowed.includes(ch.type)) {
+        throw new Error(
+          `fake discord: channel "${ch.name}" (type ${ch.type}) is not allowed for option "${key}"`,
+        );
+      }
+      resolved.channels = {
+        ...resolved.channels,
+        [ch.id]: {
+          id: ch.id,
+          name: ch.name,
+          type: ch.type,
+          permissions: botPermissions(state, ch).toString(),
+        } as APIInteractionDataResolvedChannel,
+      };
+      return ch.id;
+    }
+  }
+  const what = { 6: "member", 7: "channel", 8: "role", 9: "member or role" }[type] ?? "entity";
+  throw new Error(`fake discord: option "${key}": no ${what} "${value}"`);
 }
 
 /** Records an interaction and sends it to the logged-in client (INTERACTION_CREATE). */
@@ -111,8 +211,8 @@ export async function dispatch(
   return rec;
 }
 
-function upload(state: FakeState, file: MemberFile): APIAttachment {
-  return toApiAttachment(storeAttachment(state, state.channelId, file, { ephemeral: true }));
+function upload(state: FakeState, file: MemberFile, channelId: string): APIAttachment {
+  return toApiAttachment(storeAttachment(state, channelId, file, { ephemeral: true }));
 }
 
 function findCommand(state: FakeState, name: string): RegisteredCommand | undefined | null {
@@ -155,6 +255,8 @@ export async function runCommand(
   const defs = (cmd?.options ?? []) as Json[];
   const options: APIApplicationCommandInteractionDataBasicOption[] = [];
   const attachments: APIAttachment[] = [];
+  const resolved: APIInteractionDataResolved = {};
+  const channelId = guildChannel(state, opts.channel ?? state.channelId).id;
   if (cmd) {
     for (const key of Object.keys(all)) {
       if (!defs.some((d) => d.name === key)) {
@@ -180,7 +282,7 @@ export async function runCommand(
     const type = (def?.type as number | undefined) ?? inferType(value);
     if (type === 11) {
       if (!isFile(value)) throw new Error(`fake discord: option "${key}" needs a file`);
-      const att = upload(state, value);
+      const att = upload(state, value, channelId);
       attachments.push(att);
       options.push({
         type,
@@ -191,6 +293,15 @@ export async function runCommand(
     }
     if (isFile(value))
       throw new Error(`fake discord: option "${key}" (type ${type}) is not an attachment`);
+    if (type >= 6 && type <= 9) {
+      const id = resolveEntity(state, key, type, value, def, resolved);
+      options.push({
+        type,
+        name: key,
+        value: id,
+      } as APIApplicationCommandInteractionDataBasicOption);
+      continue;
+    }
     const choices = def?.choices as Json[] | undefined;
     if (choices && choices.length > 0 && !choices.some((c) => c.value === value)) {
       throw new Error(`fake discord: "${String(value)}" is not a choice of option "${key}"`);
@@ -202,9 +313,20 @@ export async function runCommand(
     commandId = snowflake();
     commandIds.set(name, commandId);
   }
-  const ctx = context(state, opts.user ?? "alice");
-  const payload = chatInputInteraction(ctx, { id: commandId, name, options, attachments });
+  const ctx = context(state, opts.user ?? "alice", channelId);
+  const payload = chatInputInteraction(ctx, {
+    id: commandId,
+    name,
+    options,
+    attachments,
+    ...(Object.keys(resolved).length > 0 ? { resolved } : {}),
+  });
   return dispatch(state, gateway, ctx, payload, { commandName: name });
+}
+
+/** The guild channel a message is in (a DM message: the fake's first channel, as before). */
+function messageChannel(state: FakeState, msg: FakeMessage): string {
+  return state.channels.get(msg.channelId)?.type === 0 ? msg.channelId : state.channelId;
 }
 
 function visibleMessage(state: FakeState, messageId: string, userId: string): FakeMessage {
@@ -246,8 +368,8 @@ export async function pressButton(
   customId: string,
   userKey = "alice",
 ): Promise<InteractionRecord> {
-  const ctx = context(state, userKey);
-  const msg = visibleMessage(state, messageId, ctx.user.id);
+  const msg = visibleMessage(state, messageId, state.user(userKey).id);
+  const ctx = context(state, userKey, messageChannel(state, msg));
   const button = findComponent(msg, customId);
   if (button.type !== 2) throw new Error(`fake discord: "${customId}" is not a button`);
   const payload = buttonInteraction(ctx, toApiMessage(state, msg), customId);
@@ -263,8 +385,8 @@ export async function selectOption(
   values: string[],
   userKey = "alice",
 ): Promise<InteractionRecord> {
-  const ctx = context(state, userKey);
-  const msg = visibleMessage(state, messageId, ctx.user.id);
+  const msg = visibleMessage(state, messageId, state.user(userKey).id);
+  const ctx = context(state, userKey, messageChannel(state, msg));
   const select = findComponent(msg, customId);
   if (select.type !== 3) throw new Error(`fake discord: "${customId}" is not a string select`);
   const allowed = ((select.options ?? []) as Json[]).map((o) => o.value);
@@ -373,10 +495,10 @@ export async function submitModal(
       `fake discord: interaction ${opener.id} did not show a modal (callbacks: ${opener.attempts.map((a) => a.type).join(", ") || "none"})`,
     );
   }
-  const ctx = context(state, answers.user ?? opener.userId);
+  const ctx = context(state, answers.user ?? opener.userId, opener.channelId);
   const used = new Set<string>();
   const attachments: APIAttachment[] = [];
-  const up = (f: MemberFile) => upload(state, f);
+  const up = (f: MemberFile) => upload(state, f, ctx.channelId);
   let nextId = 1;
   const numbered = (c: Json): Json => {
     const id = typeof c.id === "number" ? c.id : nextId;

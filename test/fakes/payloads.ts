@@ -7,6 +7,8 @@ import {
   type APIApplicationCommandInteractionDataBasicOption,
   type APIAttachment,
   type APIChatInputApplicationCommandGuildInteraction,
+  type APIGuildTextChannel,
+  type APIInteractionDataResolved,
   type APIInteractionGuildMember,
   type APIMessage,
   type APIMessageComponentButtonInteraction,
@@ -15,7 +17,7 @@ import {
   type APIModalSubmitInteraction,
   type APIUser,
   ApplicationCommandType,
-  ChannelType,
+  type ChannelType,
   ComponentType,
   type GuildMemberFlags,
   InteractionContextType,
@@ -30,9 +32,12 @@ export interface InteractionContext {
   applicationId: string;
   guildId: string;
   channelId: string;
-  channelName: string;
+  /** the channel object as interactions carry it */
+  channel: APIGuildTextChannel<ChannelType.GuildText>;
   user: APIUser;
-  /** the member's permissions (bitfield string) */
+  /** the member's role ids (without @everyone) */
+  memberRoles: string[];
+  /** the member's permissions in the channel (bitfield string) */
   memberPermissions: string;
   /** the bot's permissions in the channel (bitfield string) */
   appPermissions: string;
@@ -41,10 +46,14 @@ export interface InteractionContext {
 }
 
 /** A guild member object as interactions carry it. */
-export function interactionMember(user: APIUser, permissions: string): APIInteractionGuildMember {
+export function interactionMember(
+  user: APIUser,
+  permissions: string,
+  roles: string[] = [],
+): APIInteractionGuildMember {
   const member: APIInteractionGuildMember = {
     user,
-    roles: [],
+    roles,
     joined_at: new Date(Date.UTC(2024, 0, 1)).toISOString(),
     permissions,
     flags: 0 as GuildMemberFlags,
@@ -66,22 +75,9 @@ function common(ctx: InteractionContext) {
     version: 1 as const,
     guild_id: ctx.guildId,
     guild: { id: ctx.guildId, locale: Locale.EnglishUS, features: [] },
-    channel: {
-      id: ctx.channelId,
-      type: ChannelType.GuildText as const,
-      guild_id: ctx.guildId,
-      name: ctx.channelName,
-      position: 0,
-      permission_overwrites: [],
-      nsfw: false,
-      parent_id: null,
-      topic: null,
-      last_message_id: null,
-      rate_limit_per_user: 0,
-      flags: 0,
-    },
+    channel: ctx.channel,
     channel_id: ctx.channelId,
-    member: interactionMember(ctx.user, ctx.memberPermissions),
+    member: interactionMember(ctx.user, ctx.memberPermissions, ctx.memberRoles),
     app_permissions: ctx.appPermissions,
     locale: ctx.locale ?? Locale.EnglishUS,
     guild_locale: Locale.EnglishUS,
@@ -97,7 +93,7 @@ function resolvedAttachments(attachments: APIAttachment[]): Record<string, APIAt
   return Object.fromEntries(attachments.map((a) => [a.id, a]));
 }
 
-/** A CHAT_INPUT command (type 2) with options and resolved attachments. */
+/** A CHAT_INPUT command (type 2) with options and their resolved users, members, roles, channels, attachments. */
 export function chatInputInteraction(
   ctx: InteractionContext,
   command: {
@@ -105,8 +101,16 @@ export function chatInputInteraction(
     name: string;
     options: APIApplicationCommandInteractionDataBasicOption[];
     attachments: APIAttachment[];
+    /** users, members, roles and channels of USER / ROLE / MENTIONABLE / CHANNEL options */
+    resolved?: Omit<APIInteractionDataResolved, "attachments">;
   },
 ): APIChatInputApplicationCommandGuildInteraction {
+  const resolved: APIInteractionDataResolved = {
+    ...(command.resolved ?? {}),
+    ...(command.attachments.length > 0
+      ? { attachments: resolvedAttachments(command.attachments) }
+      : {}),
+  };
   return {
     ...common(ctx),
     type: InteractionType.ApplicationCommand,
@@ -116,9 +120,7 @@ export function chatInputInteraction(
       type: ApplicationCommandType.ChatInput,
       guild_id: ctx.guildId,
       ...(command.options.length > 0 ? { options: command.options } : {}),
-      ...(command.attachments.length > 0
-        ? { resolved: { attachments: resolvedAttachments(command.attachments) } }
-        : {}),
+      ...(Object.keys(resolved).length > 0 ? { resolved } : {}),
     },
   } as APIChatInputApplicationCommandGuildInteraction;
 }

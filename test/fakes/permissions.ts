@@ -55,7 +55,11 @@ export function overwritesOf(state: FakeState, ch: FakeChannel): Json[] {
 }
 
 /** A guild channel or DM as Discord's API shows it. */
-export function channelPayload(state: FakeState, ch: FakeChannel, position = 0): Json {
+export function channelPayload(
+  state: FakeState,
+  ch: FakeChannel,
+  position = Math.max(0, state.guildChannels().indexOf(ch)),
+): Json {
   if (ch.type === 1) {
     return {
       id: ch.id,

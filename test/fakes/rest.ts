@@ -33,6 +33,8 @@ type Handler = (ctx: RequestContext, params: string[]) => Reply | Promise<Reply>
 const UNKNOWN_CHANNEL = 10003;
 const UNKNOWN_MESSAGE = 10008;
 const CANNOT_DM = 50007;
+const UNKNOWN_GUILD = 10004;
+const UNKNOWN_MEMBER = 10007;
 const ID = "(\\d{17,20})";
 
 /** The route table: method, path pattern (below /api/v10), handler. */
@@ -146,6 +148,26 @@ function routes(gatewayUrl: () => string): [string, RegExp, Handler][] {
         botOnly(ctx, () => withChannel(ctx, c, () => ({ status: 204 }), { send: true })),
     ],
     ["POST", r("/users/@me/channels"), (ctx) => botOnly(ctx, () => openDm(ctx))],
+    [
+      "GET",
+      r(`/guilds/${ID}/members/${ID}`),
+      (ctx, [g, u]) => botOnly(ctx, () => withGuild(ctx, g, () => getMember(ctx, u ?? ""))),
+    ],
+    [
+      "GET",
+      r(`/guilds/${ID}/roles`),
+      (ctx, [g]) => botOnly(ctx, () => withGuild(ctx, g, () => ok(ctx.state.rolePayloads()))),
+    ],
+    [
+      "GET",
+      r(`/guilds/${ID}/channels`),
+      (ctx, [g]) =>
+        botOnly(ctx, () =>
+          withGuild(ctx, g, () =>
+            ok(ctx.state.guildChannels().map((c, i) => channelPayload(ctx.state, c, i))),
+          ),
+        ),
+    ],
   ];
 }
 
@@ -285,10 +307,24 @@ function channelMessage(ctx: RequestContext, ch: FakeChannel, id: string): Reply
   return ok(toApiMessage(state, editMessage(state, msg, body, ctx.files, "channel")));
 }
 
+/** The fake's one guild, or Discord's 404 / 10004 (a violation: the bot knows its guilds). */
+function withGuild(ctx: RequestContext, id: string | undefined, next: () => Reply): Reply {
+  if (id !== ctx.state.guildId)
+    return violation(ctx, "unknown-guild", 404, UNKNOWN_GUILD, "Unknown Guild");
+  return next();
+}
+
+/** A guild member; one who is not (or no longer) there is 404 / 10007, not a mistake. */
+function getMember(ctx: RequestContext, id: string): Reply {
+  const { state } = ctx;
+  const user = id === state.botUser.id ? state.botUser : state.members().find((u) => u.id === id);
+  return user ? ok(state.memberPayload(user)) : error(404, UNKNOWN_MEMBER, "Unknown Member");
+}
+
 function getUser(ctx: RequestContext, id: string): Reply {
   const { state } = ctx;
   if (id === state.botUser.id) return ok(state.botUser);
-  const user = Object.values(state.users).find((u) => u.id === id);
+  const user = state.members().find((u) => u.id === id);
   return user ? ok(user) : violation(ctx, "unknown-user", 404, 10013, "Unknown User");
 }
 

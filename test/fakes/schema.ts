@@ -16,7 +16,11 @@ export type BodySchema =
   | "MessageCreateRequest"
   | "MessageEditRequestPartial"
   | "ApplicationCommandCreateRequest"
-  | "CreatePrivateChannelRequest";
+  | "CreatePrivateChannelRequest"
+  // what the fake itself shows (GUILD_CREATE, role/member/channel events, guild routes)
+  | "GuildRoleResponse"
+  | "GuildMemberResponse"
+  | "GuildChannelResponse";
 
 /** One schema finding: a dotted path into the body ("components.0.components.5") and a message. */
 export interface SchemaIssue {

@@ -3,7 +3,16 @@
  * interactions, recorded requests and violations. Shared by the gateway, REST and CDN code.
  */
 import { EventEmitter } from "node:events";
-import type { APIInteraction, APIUser } from "discord.js";
+import {
+  type APIGuildMember,
+  type APIInteraction,
+  type APIRole,
+  type APIUser,
+  type GuildMemberFlags,
+  PermissionsBitField,
+  type RoleFlags,
+  type UserFlags,
+} from "discord.js";
 import { interactionToken, snowflake } from "./ids.js";
 import type { UploadedFile } from "./rules.js";
 
@@ -170,6 +179,44 @@ export interface FakeChannel {
   botDeny?: bigint;
 }
 
+/** A role of the fake guild (@everyone's id is the guild id; the bot's managed role is the application id). */
+export interface FakeRole {
+  id: string;
+  name: string;
+  /** the role's permissions (the bot's role reads `settings.appPermissions` instead) */
+  permissions: bigint;
+  position: number;
+  /** managed by an integration (the bot's own role) */
+  managed: boolean;
+}
+
+/** How to make a role: `fake.addRole({ name, permissions })`. */
+export interface RoleInit {
+  name: string;
+  /** permission bitfield (bigint, number or decimal string); default none */
+  permissions?: bigint | number | string;
+}
+
+/** How to make a member: `fake.addMember(name, { roles, permissions })`. */
+export interface MemberInit {
+  /** role ids the member has (besides @everyone) */
+  roles?: string[];
+  /**
+   * Permissions the member should have on top of @everyone. Discord has no per-member
+   * permissions, so the fake creates a role named after the member with them.
+   */
+  permissions?: bigint | number | string;
+}
+
+/** Administrator (1 << 3): implies every permission. */
+export const ADMINISTRATOR = 1n << 3n;
+/** Manage Server (1 << 5). */
+export const MANAGE_GUILD = 1n << 5n;
+/** Every permission Discord defines (what Administrator and the guild owner have). */
+export const ALL_PERMISSIONS: bigint = PermissionsBitField.All;
+
+const JOINED_AT = new Date(Date.UTC(2024, 0, 1)).toISOString();
+
 /** A registered application command, as echoed by the bulk overwrite. */
 export type RegisteredCommand = Record<string, unknown> & { id: string; name: string };
 
@@ -193,6 +240,9 @@ function makeUser(name: string, bot = false): APIUser {
     discriminator: "0",
     global_name: bot ? null : name[0]?.toUpperCase() + name.slice(1),
     avatar: null,
+    public_flags: 0 as UserFlags,
+    flags: 0 as UserFlags,
+    primary_guild: null,
     ...(bot ? { bot: true } : {}),
   };
 }
@@ -212,8 +262,14 @@ export class FakeState {
   readonly deletedChannels = new Map<string, FakeChannel>();
   /** members who do not take DMs from the server's members (`fake.closeDms`) */
   readonly closedDms = new Set<string>();
-  /** members by short name (alice, bob, carol) */
+  /** members by short name (alice, bob, carol, and those `addMember` adds) */
   readonly users: Record<string, APIUser>;
+  /** the guild's owner (a member named "owner": every permission, as on Discord) */
+  readonly owner: APIUser;
+  /** the guild's roles by id: @everyone (id = guild id), the bot's role, `addRole`'s */
+  readonly roles = new Map<string, FakeRole>();
+  /** each member's role ids (without @everyone), by user id */
+  readonly memberRoles = new Map<string, string[]>();
   readonly messages = new Map<string, FakeMessage>();
   readonly uploads = new Map<string, StoredAttachment>();
   readonly interactions = new Map<string, InteractionRecord>();
@@ -238,6 +294,22 @@ export class FakeState {
     this.botUser = makeUser("mjcord", true);
     this.applicationId = this.botUser.id;
     this.users = { alice: makeUser("alice"), bob: makeUser("bob"), carol: makeUser("carol") };
+    this.owner = makeUser("owner");
+    this.roles.set(this.guildId, {
+      id: this.guildId,
+      name: "@everyone",
+      permissions: BigInt(DEFAULT_PERMISSIONS),
+      position: 0,
+      managed: false,
+    });
+    this.roles.set(this.applicationId, {
+      id: this.applicationId,
+      name: "mjcord",
+      permissions: 0n,
+      position: 1,
+      managed: true,
+    });
+    this.memberRoles.set(this.botUser.id, [this.applicationId]);
     this.channels.set(this.channelId, {
       id: this.channelId,
       type: 0,
@@ -251,13 +323,153 @@ export class FakeState {
     return DEFAULT_PERMISSIONS;
   }
 
-  /** Resolves a member by short name or id. */
+  /** Resolves a member by short name or id ("owner" is the guild's owner). */
   user(nameOrId: string): APIUser {
     const byName = this.users[nameOrId];
     if (byName) return byName;
+    if (nameOrId === "owner" || nameOrId === this.owner.id) return this.owner;
     const byId = Object.values(this.users).find((u) => u.id === nameOrId);
     if (!byId) throw new Error(`fake discord: no member "${nameOrId}"`);
     return byId;
+  }
+
+  /** Every member of the guild but the bot: alice, bob, carol, added ones, and the owner. */
+  members(): APIUser[] {
+    return [...Object.values(this.users), this.owner];
+  }
+
+  /** A role of the guild by id. */
+  role(id: string): FakeRole {
+    const role = this.roles.get(id);
+    if (!role) throw new Error(`fake discord: no role ${id}`);
+    return role;
+  }
+
+  /** Adds a role (just below the bot's managed role in the list, above the rest). */
+  addRole(init: RoleInit): FakeRole {
+    if (!init.name) throw new Error("fake discord: a role needs a name");
+    const role: FakeRole = {
+      id: snowflake(),
+      name: init.name,
+      permissions: BigInt(init.permissions ?? 0),
+      position: this.roles.size,
+      managed: false,
+    };
+    this.roles.set(role.id, role);
+    this.changed();
+    return role;
+  }
+
+  /** Adds a member under a short name; `permissions` becomes a role of their own. */
+  addMember(name: string, init: MemberInit = {}): APIUser {
+    if (this.users[name] || name === "owner" || name === this.botUser.username)
+      throw new Error(`fake discord: there is already a member "${name}"`);
+    const user = makeUser(name);
+    const roles = [...(init.roles ?? [])];
+    for (const id of roles) this.role(id);
+    if (init.permissions !== undefined) {
+      roles.push(this.addRole({ name, permissions: init.permissions }).id);
+    }
+    this.users[name] = user;
+    this.memberRoles.set(user.id, roles);
+    this.changed();
+    return user;
+  }
+
+  /** Replaces a member's roles (ids, without @everyone). */
+  setRoles(user: string, roleIds: readonly string[]): APIUser {
+    const u = this.user(user);
+    for (const id of roleIds) {
+      const role = this.role(id);
+      if (role.id === this.guildId) throw new Error("fake discord: @everyone is not assignable");
+      if (role.managed) throw new Error(`fake discord: role ${role.name} is managed`);
+    }
+    this.memberRoles.set(u.id, [...new Set(roleIds)]);
+    this.changed();
+    return u;
+  }
+
+  /** Adds a text channel to the guild (after the others). */
+  addChannel(name: string): FakeChannel {
+    if (!/^[a-z0-9_-]{1,100}$/.test(name))
+      throw new Error(`fake discord: "${name}" is not a text channel name (lower case, no spaces)`);
+    const ch: FakeChannel = { id: snowflake(), type: 0, name, guildId: this.guildId };
+    this.channels.set(ch.id, ch);
+    this.changed();
+    return ch;
+  }
+
+  /** The guild channels in order (their index is their position). */
+  guildChannels(): FakeChannel[] {
+    return [...this.channels.values()].filter((c) => c.guildId === this.guildId);
+  }
+
+  /** A member's role ids (without @everyone). */
+  rolesOf(userId: string): string[] {
+    return this.memberRoles.get(userId) ?? [];
+  }
+
+  /** A role's permissions (the bot's role: `settings.appPermissions`). */
+  rolePermissions(role: FakeRole): bigint {
+    return role.id === this.applicationId ? BigInt(this.settings.appPermissions) : role.permissions;
+  }
+
+  /**
+   * A member's guild permissions as Discord computes them: @everyone's, or'ed with their
+   * roles'; Administrator (or owning the guild) means every permission.
+   */
+  permissionsOf(userId: string): bigint {
+    if (userId === this.owner.id) return ALL_PERMISSIONS;
+    let bits = this.rolePermissions(this.role(this.guildId));
+    for (const id of this.rolesOf(userId)) {
+      const role = this.roles.get(id);
+      if (role) bits |= this.rolePermissions(role);
+    }
+    return (bits & ADMINISTRATOR) !== 0n ? ALL_PERMISSIONS : bits;
+  }
+
+  /** A role as Discord's API shows it. */
+  rolePayload(role: FakeRole): APIRole {
+    return {
+      id: role.id,
+      name: role.name,
+      permissions: this.rolePermissions(role).toString(),
+      position: role.position,
+      color: 0,
+      colors: { primary_color: 0, secondary_color: null, tertiary_color: null },
+      hoist: false,
+      managed: role.managed,
+      mentionable: false,
+      icon: null,
+      unicode_emoji: null,
+      flags: 0 as RoleFlags,
+      ...(role.managed ? { tags: { bot_id: this.applicationId } } : {}),
+    };
+  }
+
+  /** The guild's roles as Discord's API shows them, by position. */
+  rolePayloads(): APIRole[] {
+    return [...this.roles.values()]
+      .sort((a, b) => a.position - b.position)
+      .map((r) => this.rolePayload(r));
+  }
+
+  /** A guild member object (GUILD_CREATE, GUILD_MEMBER_UPDATE, GET /guilds/…/members/…). */
+  memberPayload(user: APIUser): APIGuildMember {
+    return {
+      user,
+      roles: this.rolesOf(user.id),
+      joined_at: JOINED_AT,
+      deaf: false,
+      mute: false,
+      flags: 0 as GuildMemberFlags,
+      nick: null,
+      avatar: null,
+      banner: null,
+      premium_since: null,
+      pending: false,
+      communication_disabled_until: null,
+    };
   }
 
   /** Signals a state change to waiters. */
