@@ -15,6 +15,9 @@ import { Tracker } from "./jobs/tracker.js";
 import type { Logger } from "./log.js";
 import { MjClient } from "./mj/client.js";
 import { ProxyError } from "./mj/errors.js";
+import { Ledger } from "./policy/ledger.js";
+import { jobStoreLedger } from "./policy/ledger-store.js";
+import { PolicySource } from "./policy/source.js";
 
 export interface AppOptions {
   config: Config;
@@ -30,6 +33,8 @@ export interface AppOptions {
   refusedDelayMs?: number;
   /** How long a stop waits for interactions under way (default: as long as a submit may take). */
   drainTimeoutMs?: number;
+  /** How long file events settle before the policy is re-read (tests shorten it). */
+  policyDebounceMs?: number;
 }
 
 export interface App {
@@ -37,6 +42,8 @@ export interface App {
   context: BotContext;
   /** Settles with the reason once Discord has closed the gateway for good (e.g. a revoked token). */
   fatal: Promise<string>;
+  /** Re-reads the spending policy (SIGHUP); a bad file is logged and the previous one stays. */
+  reloadPolicy(): boolean;
   /** Stops cleanly: no new work, submits under way finished and saved, store closed. */
   stop(): Promise<void>;
 }
@@ -49,6 +56,13 @@ const DRAIN_MARGIN_MS = 15_000;
 
 export async function startApp(options: AppOptions): Promise<App> {
   const { config, log } = options;
+  // The policy first: a bad file stops the start (PolicyError) before anything is opened.
+  const policies = new PolicySource({
+    file: config.policyFile,
+    log: log.child({ module: "policy" }),
+    debounceMs: options.policyDebounceMs,
+  });
+  policies.load();
   const store = await JobStore.openChecked(config.databaseUrl);
   // Expired stashes (pictures kept for Retry, unconfirmed offers) are deleted on a timer.
   store.sweepEvery(SWEEP_INTERVAL_MS, (error) =>
@@ -90,6 +104,10 @@ export async function startApp(options: AppOptions): Promise<App> {
     presenter,
     log,
     jobDeadlineMs: options.jobDeadlineMs ?? config.jobTimeoutMinutes * 60_000,
+    get policy() {
+      return policies.current;
+    },
+    ledger: new Ledger({ store: jobStoreLedger(store), policy: () => policies.current }),
   };
   const router = routeInteractions(client, context, options.commands ?? allCommands);
   const gateway = watchGateway(client, log.child({ module: "gateway" }));
@@ -104,6 +122,7 @@ export async function startApp(options: AppOptions): Promise<App> {
     await Promise.allSettled([client.destroy(), proxy.close(), store.close()]);
     throw error;
   }
+  policies.watch();
   tracker.start();
   const who = client.user?.tag ?? "the bot";
   const servers = client.guilds.cache.size;
@@ -129,7 +148,9 @@ export async function startApp(options: AppOptions): Promise<App> {
     client,
     context,
     fatal: gateway.fatal,
+    reloadPolicy: () => policies.reload(),
     async stop() {
+      policies.close();
       // New interactions first, then the ones under way (a submit may wait for the proxy as
       // long as its timeout), then polling; the store last.
       await router.drain(options.drainTimeoutMs ?? proxy.submitTimeoutMs + DRAIN_MARGIN_MS);

@@ -23,6 +23,8 @@ export interface Config {
   jobTimeoutMinutes: number;
   /** `image_url` may point to private and loopback addresses (a self-hosted proxy on the LAN). */
   allowPrivateImageUrls: boolean;
+  /** The spending policy (YAML); undefined: none, nothing is limited. */
+  policyFile: string | undefined;
 }
 
 export interface ConfigProblem {
@@ -61,7 +63,15 @@ export function readEnvFile(path = ".env"): Env {
   return parseEnv(readFileSync(path, "utf8"));
 }
 
-export function loadConfig(env: Env = { ...readEnvFile(), ...process.env }): Config {
+/** `policy.yml` in the working folder when it exists, else no policy file. */
+function defaultPolicyFile(): string | undefined {
+  return existsSync("policy.yml") ? "policy.yml" : undefined;
+}
+
+export function loadConfig(
+  env: Env = { ...readEnvFile(), ...process.env },
+  defaults: { policyFile: () => string | undefined } = { policyFile: defaultPolicyFile },
+): Config {
   const problems: ConfigProblem[] = [];
   const value = (name: string): string | undefined => {
     const raw = env[name]?.trim();
@@ -141,6 +151,7 @@ export function loadConfig(env: Env = { ...readEnvFile(), ...process.env }): Con
     maxImageMb: number("MAX_IMAGE_MB", 10, 0.1, 100, false),
     jobTimeoutMinutes: number("JOB_TIMEOUT_MINUTES", 30, 1, 24 * 60, false),
     allowPrivateImageUrls: flag("ALLOW_PRIVATE_IMAGE_URLS", false),
+    policyFile: value("POLICY_FILE") ?? defaults.policyFile(),
   };
   if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(config.databaseUrl)) {
     problems.push({

@@ -7,6 +7,7 @@ import { type App, startApp } from "./app.js";
 import { ConfigError, loadConfig } from "./config.js";
 import { StoreError } from "./jobs/store.js";
 import { createLogger, type Logger } from "./log.js";
+import { PolicyError } from "./policy/policy.js";
 
 async function main(): Promise<void> {
   const config = loadConfig();
@@ -34,9 +35,19 @@ async function main(): Promise<void> {
   for (const signal of ["SIGINT", "SIGTERM"] as const) {
     process.on(signal, () => void stop({ signal }, 0));
   }
+  // SIGHUP re-reads the spending policy (and no longer ends the process); one that comes
+  // during start-up is served once the app is up.
+  let started: App | undefined;
+  let hangupDuringStart = false;
+  process.on("SIGHUP", () => {
+    if (started) started.reloadPolicy();
+    else hangupDuringStart = true;
+  });
   failLoudly(log);
   starting = startApp({ config, log });
   const app = await starting;
+  started = app;
+  if (hangupDuringStart) app.reloadPolicy();
   void app.fatal.then((reason) => stop({ reason }, 1));
 }
 
@@ -53,8 +64,8 @@ function failLoudly(log: Logger): void {
 }
 
 main().catch((error: unknown) => {
-  if (error instanceof ConfigError) {
-    // A configuration problem is the operator's to fix: the message, not a stack trace.
+  if (error instanceof ConfigError || error instanceof PolicyError) {
+    // A configuration or policy problem is the operator's to fix: the message, not a stack.
     process.stderr.write(`${error.message}\n`);
   } else if (error instanceof StoreError) {
     process.stderr.write(`mjcord cannot start: ${error.message}\n`);

@@ -35,6 +35,7 @@ describe("loadConfig", () => {
       maxImageMb: 10,
       jobTimeoutMinutes: 30,
       allowPrivateImageUrls: false,
+      policyFile: undefined,
     });
   });
 
@@ -148,6 +149,18 @@ describe("readEnvFile", () => {
   });
 });
 
+describe("POLICY_FILE", () => {
+  it("names the spending policy; by default policy.yml when it exists, else none", () => {
+    expect(loadConfig({ ...required, POLICY_FILE: "rules/spend.yml" }).policyFile).toBe(
+      "rules/spend.yml",
+    );
+    const withFile = { policyFile: () => "policy.yml" };
+    expect(loadConfig(required, withFile).policyFile).toBe("policy.yml");
+    expect(loadConfig({ ...required, POLICY_FILE: " " }, withFile).policyFile).toBe("policy.yml");
+    expect(loadConfig(required, { policyFile: () => undefined }).policyFile).toBeUndefined();
+  });
+});
+
 describe("npm start with a bad configuration", () => {
   const root = fileURLToPath(new URL("..", import.meta.url));
   const run = (env: Record<string, string>, files: Record<string, string> = {}) => {
@@ -170,6 +183,36 @@ describe("npm start with a bad configuration", () => {
     expect(result.stderr).toContain("DISCORD_TOKEN");
     expect(result.stderr).toContain("MJ_API_KEY");
     expect(result.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it("exits 1 naming each bad key of the spending policy, without a stack trace", () => {
+    const valid = { DISCORD_TOKEN: "t", MJ_API_KEY: "k", DATABASE_URL: "memory://" };
+    const bad = "members:\n  daily: -1\n  concurrent: 1.5\nroles:\n  112233445566778899: {}\n";
+    // policy.yml in the working folder is read without POLICY_FILE ...
+    const byDefault = run(valid, { "policy.yml": bad });
+    expect(byDefault.status).toBe(1);
+    expect(byDefault.stderr).toContain(
+      "the spending policy policy.yml (POLICY_FILE) has 3 problems",
+    );
+    expect(byDefault.stderr).toContain("  - members.daily: expected a number >= 0\n");
+    expect(byDefault.stderr).toContain("  - members.concurrent: expected a whole number >= 0\n");
+    expect(byDefault.stderr).toContain("  - roles.112233445566778899: write the id in quotes");
+    expect(byDefault.stderr).not.toMatch(/\n\s+at /);
+    // ... and POLICY_FILE names another.
+    const named = run(
+      { ...valid, POLICY_FILE: "spend.yml" },
+      { "spend.yml": "timezone: Nowhere\n" },
+    );
+    expect(named.status).toBe(1);
+    expect(named.stderr).toContain(
+      "spend.yml (POLICY_FILE) has 1 problem:\n  - timezone: expected",
+    );
+    expect(named.stderr).not.toMatch(/\n\s+at /);
+    const missing = run({ ...valid, POLICY_FILE: "absent.yml" });
+    expect(missing.status).toBe(1);
+    expect(missing.stderr).toContain(
+      "absent.yml (POLICY_FILE) has 1 problem:\n  - (file): the file does not exist",
+    );
   });
 
   it("takes values from .env, and the environment wins over it", () => {

@@ -4,6 +4,8 @@ import type { JobStore } from "../jobs/store.js";
 import type { Tracker } from "../jobs/tracker.js";
 import type { Logger } from "../log.js";
 import type { MjClient } from "../mj/client.js";
+import type { Ledger } from "../policy/ledger.js";
+import type { Policy } from "../policy/policy.js";
 import type { Presenter } from "./presenter.js";
 
 export interface BotContext {
@@ -15,4 +17,8 @@ export interface BotContext {
   log: Logger;
   /** How long a job may take before it is closed with a message. */
   jobDeadlineMs: number;
+  /** The spending policy in force (a getter: it is re-read on SIGHUP or file change). */
+  readonly policy: Policy;
+  /** Credits spent and reserved, and an entry per job. */
+  ledger: Ledger;
 }

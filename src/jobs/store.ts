@@ -235,6 +235,22 @@ export class JobStore {
     await this.keyv.delete(`claim:${key}`);
   }
 
+  /**
+   * A value kept under a key of its own (the spending ledger's counters and entries), for
+   * `ttlMs` if given. Namespaced apart from jobs, stashes and claims.
+   */
+  async getKeyed<T>(key: string): Promise<T | undefined> {
+    return (await this.keyv.get<T>(`kv:${key}`)) ?? undefined;
+  }
+
+  async setKeyed<T>(key: string, value: T, ttlMs?: number): Promise<void> {
+    await this.keyv.set(`kv:${key}`, value, ttlMs);
+  }
+
+  async deleteKeyed(key: string): Promise<void> {
+    await this.keyv.delete(`kv:${key}`);
+  }
+
   async close(): Promise<void> {
     if (this.sweeper) clearInterval(this.sweeper);
     this.sweeper = null;

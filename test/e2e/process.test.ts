@@ -182,6 +182,39 @@ describe("npm start against the fakes", () => {
     90_000,
   );
 
+  it("re-reads the spending policy on SIGHUP and on change; a bad file keeps the previous one", async () => {
+    const { env } = await startFakes();
+    const cwd = symlinkedCopy();
+    const file = join(cwd, "policy.yml");
+    writeFileSync(file, "members: { daily: 5 }\n");
+    const bot = npm(["start"], cwd, env);
+    const pid = await botPid(bot);
+    expect(bot.output()).toContain("spending policy read from policy.yml");
+    expect(bot.output()).not.toContain("no spending policy");
+    const count = (text: string) => bot.output().split(text).length - 1;
+    const kept = "not re-read; the previous policy stays: members.daily: expected a number >= 0";
+    writeFileSync(file, "members: { daily: -1 }\n");
+    await waitUntil(() => count(kept) >= 1 || undefined, 10_000);
+    const before = count(kept);
+    process.kill(pid, "SIGHUP");
+    await waitUntil(() => count(kept) > before || undefined, 10_000);
+    expect(isRunning(pid)).toBe(true);
+    writeFileSync(file, "members: { daily: 6 }\n");
+    await waitUntil(
+      () => count("spending policy re-read from policy.yml") >= 1 || undefined,
+      10_000,
+    );
+    const good = count("spending policy re-read from policy.yml");
+    process.kill(pid, "SIGHUP");
+    await waitUntil(
+      () => count("spending policy re-read from policy.yml") > good || undefined,
+      10_000,
+    );
+    expect(isRunning(pid)).toBe(true);
+    signalGroup(bot, "SIGTERM");
+    expect((await bot.exited).code).toBe(0);
+  }, 60_000);
+
   it("exits 1 with a clear line when the bot token is revoked", async () => {
     const { fake, env } = await startFakes();
     const bot = npm(["start"], symlinkedCopy(), env);

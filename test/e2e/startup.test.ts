@@ -1,6 +1,9 @@
 // What the operator reads at start-up and when the gateway misbehaves: who the bot is and
 // whether the proxy answered; reconnects; a revoked token that ends the bot.
+import { mkdtempSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { startWorld, type World } from "./world.js";
 
@@ -36,6 +39,31 @@ describe("start-up", () => {
     );
     expect(lines(world, /proxy/).filter((l) => l.level === 40)).toEqual([]);
     expect(world.sim.requests.map((r) => r.path)).toContain("/mj/task/list-by-condition");
+  });
+
+  it("without a spending policy, says so in one warning line", async () => {
+    world = await startWorld({ logLevel: "info" });
+    expect(lines(world, /spending policy/).map((l) => [l.level, l.msg])).toEqual([
+      [40, "no spending policy (POLICY_FILE): nothing is limited"],
+    ]);
+    expect(world.app.context.policy.source).toBeNull();
+  });
+
+  it("reads the spending policy before it logs in, and offers it on the context", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "mjcord-policy-"));
+    const file = join(dir, "policy.yml");
+    writeFileSync(file, "members: { daily: 5 }\n");
+    world = await startWorld({ config: { policyFile: file } });
+    expect(lines(world, /spending policy/)).toEqual([]);
+    const context = world.app.context;
+    expect(context.policy.members.daily).toBe(5);
+    writeFileSync(file, "members: { daily: 9 }\n");
+    expect(world.app.reloadPolicy()).toBe(true);
+    expect(context.policy.members.daily).toBe(9);
+    writeFileSync(file, "members: { daily: -9 }\n");
+    expect(world.app.reloadPolicy()).toBe(false);
+    expect(context.policy.members.daily).toBe(9);
+    expect(lines(world, /not re-read/)[0]?.msg).toContain("members.daily: expected a number >= 0");
   });
 
   it("warns loudly when the proxy does not answer, and still serves members", async () => {

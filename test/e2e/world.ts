@@ -61,6 +61,7 @@ export async function startWorld(options: WorldOptions = {}): Promise<World> {
     maxImageMb: 10,
     jobTimeoutMinutes: 30,
     allowPrivateImageUrls: false,
+    policyFile: undefined,
     ...options.config,
   };
   const logs: string[] = [];

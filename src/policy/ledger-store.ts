@@ -1,0 +1,39 @@
+// Where the ledger keeps its counters and entries, and how it runs a check-and-spend alone.
+// On one process's keyv (SQLite) a promise chain per scope serialises; a shared store
+// (Postgres, later) implements `exclusive` with a transaction or an advisory lock.
+import type { JobStore } from "../jobs/store.js";
+
+export interface LedgerStore {
+  get<T>(key: string): Promise<T | undefined>;
+  set<T>(key: string, value: T, ttlMs?: number): Promise<void>;
+  delete(key: string): Promise<void>;
+  /** Runs `work` alone among all work locked on the same `scope`. */
+  exclusive<T>(scope: string, work: () => Promise<T>): Promise<T>;
+}
+
+/** Serialises work per scope within this process. */
+export class ScopeLocks {
+  private readonly tails = new Map<string, Promise<unknown>>();
+
+  run<T>(scope: string, work: () => Promise<T>): Promise<T> {
+    const before = this.tails.get(scope) ?? Promise.resolve();
+    const result = before.then(work);
+    const tail = result.catch(() => undefined);
+    this.tails.set(scope, tail);
+    void tail.then(() => {
+      if (this.tails.get(scope) === tail) this.tails.delete(scope);
+    });
+    return result;
+  }
+}
+
+/** The ledger on the bot's JobStore (keyv), locked per scope in this process. */
+export function jobStoreLedger(store: JobStore): LedgerStore {
+  const locks = new ScopeLocks();
+  return {
+    get: (key) => store.getKeyed(key),
+    set: (key, value, ttlMs) => store.setKeyed(key, value, ttlMs),
+    delete: (key) => store.deleteKeyed(key),
+    exclusive: (scope, work) => locks.run(scope, work),
+  };
+}
