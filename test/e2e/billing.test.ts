@@ -14,6 +14,7 @@ import {
   GRID_BUTTONS,
   labelsOf,
   messageSaying,
+  newGrids,
   press,
   proxyBodies,
   proxyCalls,
@@ -168,20 +169,7 @@ describe("a submit whose answer is lost is found by its state and delivered once
     const before = new Set(world.fake.channelMessages().map((m) => m.id));
     world.sim.injectFault({ match: "/submit/action", status: 502, afterHandling: true });
     await press(world, result, "Imagine all");
-    const grids = await world.fake.waitFor(
-      () => {
-        const fresh = world.fake
-          .channelMessages()
-          .filter(
-            (m) =>
-              !before.has(m.id) &&
-              m.attachments.length > 0 &&
-              world.fake.buttons(m.id).length === GRID_BUTTONS.length,
-          );
-        return fresh.length >= 4 ? fresh : undefined;
-      },
-      { timeoutMs: 30_000, what: "four finished grids" },
-    );
+    const grids = await newGrids(world, before);
     expect(new Set(grids.map((m) => taskOf(world, m))).size).toBe(4);
     expect(proxyCalls(world, "/submit/action")).toHaveLength(1);
     expect(world.fake.violations).toEqual([]);

@@ -3,6 +3,7 @@ import {
   finalResult,
   GRID_BUTTONS,
   messageSaying,
+  newGrids,
   prefilled,
   press,
   proxyBodies,
@@ -171,20 +172,7 @@ describe("/describe", () => {
       { taskId, customId: "MJ::Job::PicReader::all", state: expect.stringMatching(/^mjcord:/) },
     ]);
 
-    const grids = await world.fake.waitFor(
-      () => {
-        const fresh = world.fake
-          .channelMessages()
-          .filter(
-            (m) =>
-              !before.has(m.id) &&
-              m.attachments.length > 0 &&
-              world.fake.buttons(m.id).length === GRID_BUTTONS.length,
-          );
-        return fresh.length >= 4 ? fresh : undefined;
-      },
-      { timeoutMs: 30_000, what: "four finished grids" },
-    );
+    const grids = await newGrids(world, before);
     expect(grids).toHaveLength(4);
     expect(grids.map((m) => m.id)).toContain(first.id);
     // Each grid shows its own prompt, keycap removed.

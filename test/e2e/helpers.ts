@@ -63,6 +63,24 @@ export function proxyBodies<
 /** What a finished grid shows: Midjourney's nine buttons, then the bot's 🌱 Seed. */
 export const GRID_BUTTONS = ["U1", "U2", "U3", "U4", "Reroll", "V1", "V2", "V3", "V4", "Seed"];
 
+/** Waits for `count` finished grids in the channel that were not among `before` (Imagine all). */
+export function newGrids(world: World, before: ReadonlySet<string>, count = 4) {
+  return world.fake.waitFor(
+    () => {
+      const fresh = world.fake
+        .channelMessages()
+        .filter(
+          (m) =>
+            !before.has(m.id) &&
+            m.attachments.length > 0 &&
+            world.fake.buttons(m.id).length === GRID_BUTTONS.length,
+        );
+      return fresh.length >= count ? fresh : undefined;
+    },
+    { timeoutMs: 30_000, what: `${count} finished grids` },
+  );
+}
+
 /** The labels (or emoji names) of a message's buttons, in order. */
 export const labelsOf = (world: World, message: FakeMessage) => [
   ...buttonsByLabel(world, message.id).keys(),

@@ -3,6 +3,7 @@
 // can send (a mode outside the choices, a 100,000-character prompt): the bot checks them too.
 import { afterEach, describe, expect, it } from "vitest";
 import type { FakeInteraction, FakeMessage } from "../fakes/index.js";
+import { pngClaiming } from "../support/png.js";
 import { forgeCommand, forgePress } from "./forged.js";
 import {
   finalResult,
@@ -36,21 +37,6 @@ function answerTo(w: World, click: FakeInteraction): Promise<FakeMessage> {
     },
     { what: "the answer to the press" },
   );
-}
-
-/** A PNG signature and IHDR chunk claiming a size: a few bytes that say "huge". */
-function pngClaiming(width: number, height: number): Buffer {
-  const b = Buffer.alloc(45);
-  Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]).copy(b, 0);
-  b.writeUInt32BE(13, 8);
-  b.write("IHDR", 12, "ascii");
-  b.writeUInt32BE(width, 16);
-  b.writeUInt32BE(height, 20);
-  b[24] = 8;
-  b[25] = 6;
-  b.writeUInt32BE(0, 33);
-  b.write("IEND", 37, "ascii");
-  return b;
 }
 
 /** Runs a command and expects a private refusal matching `says`, with nothing submitted. */

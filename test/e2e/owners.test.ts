@@ -9,8 +9,8 @@ import type { FakeInteraction, FakeMessage } from "../fakes/index.js";
 import { forgePress } from "./forged.js";
 import {
   finalResult,
-  GRID_BUTTONS,
   imagineGrid,
+  newGrids,
   press,
   proxyCalls,
   resultWithButtons,
@@ -59,20 +59,7 @@ async function imaginedAll(w: World) {
   const before = new Set(w.fake.channelMessages().map((m) => m.id));
   const all = await press(w, described, "Imagine all");
   const first = await finalResult(w, all);
-  const grids = await w.fake.waitFor(
-    () => {
-      const fresh = w.fake
-        .channelMessages()
-        .filter(
-          (m) =>
-            !before.has(m.id) &&
-            m.attachments.length > 0 &&
-            w.fake.buttons(m.id).length === GRID_BUTTONS.length,
-        );
-      return fresh.length >= 4 ? fresh : undefined;
-    },
-    { timeoutMs: 30_000, what: "four finished grids" },
-  );
+  const grids = await newGrids(w, before);
   // A grid the bot posted in the channel: no interaction says whose it is.
   const posted = grids.find((m) => m.id !== first.id && m.via === "channel");
   if (!posted) throw new Error("no grid posted as a channel message");

@@ -36,6 +36,11 @@ export function pngOf(header: Buffer, ...chunks: Buffer[]): Buffer {
   return Buffer.concat([SIGNATURE, header, ...chunks, pngChunk("IEND")]);
 }
 
+/** A PNG whose header claims a size (8-bit RGBA) and that holds no pixels at all. */
+export function pngClaiming(width: number, height: number): Buffer {
+  return pngOf(ihdr(width, height, 8, 6));
+}
+
 /**
  * An all-black 8-bit grayscale PNG of any size. The zlib stream repeats one independently
  * compressed segment (a full flush), so a 16000×16000 image takes milliseconds to build and
