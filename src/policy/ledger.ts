@@ -25,6 +25,8 @@ export interface SpendRequest {
   mode: JobMode;
   /** Jobs started at once, all or none (Imagine all: 4); default 1. */
   jobs?: number;
+  /** The prompt, kept (shortened) in the ledger's entries for /history. */
+  prompt?: string;
   now?: number;
 }
 
@@ -63,6 +65,7 @@ export interface Reservation {
   startedAt: number;
   /** The member's previous start, put back if nothing starts (release). */
   previousStart: number | null;
+  prompt?: string;
 }
 
 export type ReserveResult =
@@ -83,6 +86,8 @@ export interface LedgerEntry {
   credits: number;
   charged: number;
   state: EntryState;
+  /** The prompt, shortened (absent for jobs without one). */
+  prompt?: string;
   createdAt: number;
   updatedAt: number;
   dayStart: number;
@@ -97,6 +102,20 @@ export interface MemberUsage {
   inFlight: number;
   /** When the cooldown ends, if it has not yet. */
   cooldownEndsAt: number | null;
+}
+
+/** What reserve() spends once every limit has agreed. */
+interface Plan {
+  now: number;
+  jobs: number;
+  perJob: number;
+  needed: number;
+  checks: Array<[AmountReason, string, number | undefined, Period]>;
+  used: number[];
+  day: Period;
+  month: Period;
+  flying: InFlight[];
+  lastStart: number | null;
 }
 
 interface InFlight {
@@ -122,6 +141,10 @@ const JOB_IN_FLIGHT_MS = 6 * 3_600_000;
 const HISTORY_LENGTH = 50;
 
 const round = (n: number) => Math.round(n * 1e6) / 1e6;
+/** Longest prompt kept in an entry. */
+const PROMPT_KEPT = 300;
+const shorten = (prompt: string) =>
+  prompt.length > PROMPT_KEPT ? `${prompt.slice(0, PROMPT_KEPT - 1)}…` : prompt;
 
 export interface LedgerOptions {
   store: LedgerStore;
@@ -141,70 +164,23 @@ export class Ledger {
     this.now = options.now ?? Date.now;
   }
 
+  /**
+   * Checks every limit without spending: what reserve() would answer now. A cheap early
+   * refusal before the member fills in anything; reserve() still decides.
+   */
+  async check(request: SpendRequest): Promise<Refusal | null> {
+    const plan = await this.evaluate(request);
+    return "refusal" in plan ? plan.refusal : null;
+  }
+
   /** Checks every limit and, if none refuses, spends: all the jobs or none. */
   reserve(request: SpendRequest): Promise<ReserveResult> {
     const g = guildKey(request.guildId);
     return this.store.exclusive(g, async () => {
-      const policy = this.policy();
-      const now = request.now ?? this.now();
-      const jobs = Math.max(1, Math.floor(request.jobs ?? 1));
-      const limits = effectiveLimits(policy, request.roleIds);
-      const mode = policyMode(request.mode);
-      const refused = (refusal: Refusal): ReserveResult => ({ ok: false, refusal });
-
-      if (limits.blocked) return refused({ reason: "blocked" });
-      if (!channelAllowed(policy, request.channelId, request.parentChannelId)) {
-        return refused({ reason: "channel", allowed: [...policy.channels] });
-      }
-      if (request.command && !limits.commands.includes(request.command)) {
-        return refused({ reason: "command", command: request.command, allowed: limits.commands });
-      }
-      if (!limits.modes.includes(mode)) {
-        return refused({ reason: "mode", mode, allowed: limits.modes });
-      }
+      const plan = await this.evaluate(request);
+      if ("refusal" in plan) return { ok: false, refusal: plan.refusal };
+      const { now, jobs, perJob, needed, checks, used, day, month, flying, lastStart } = plan;
       const m = request.memberId;
-      const lastStart = (await this.store.get<number>(lastKey(g, m))) ?? null;
-      if (limits.cooldownSeconds > 0 && lastStart !== null) {
-        const resetsAt = lastStart + limits.cooldownSeconds * 1000;
-        if (now < resetsAt) {
-          return refused({ reason: "cooldown", seconds: limits.cooldownSeconds, resetsAt });
-        }
-      }
-      const flying = await this.inFlightOf(g, m, now);
-      if (limits.concurrent !== undefined && flying.length + jobs > limits.concurrent) {
-        return refused({
-          reason: "concurrent",
-          used: flying.length,
-          limit: limits.concurrent,
-          left: Math.max(0, limits.concurrent - flying.length),
-          needed: jobs,
-        });
-      }
-      const perJob = round(creditsOf(policy, request.kind, request.mode));
-      const needed = round(perJob * jobs);
-      const day = dayOf(now, policy.timezone);
-      const month = monthOf(now, policy.timezone);
-      const checks: Array<[AmountReason, string, number | undefined, Period]> = [
-        ["daily", usedKey(g, m, "d", day.start), limits.daily, day],
-        ["monthly", usedKey(g, m, "m", month.start), limits.monthly, month],
-        ["server_daily", usedKey(g, "*", "d", day.start), policy.server.daily, day],
-        ["server_monthly", usedKey(g, "*", "m", month.start), policy.server.monthly, month],
-      ];
-      const used: number[] = [];
-      for (const [reason, key, limit, period] of checks) {
-        const u = (await this.store.get<number>(key)) ?? 0;
-        used.push(u);
-        if (limit !== undefined && round(u + needed) > limit) {
-          return refused({
-            reason,
-            used: u,
-            limit,
-            left: Math.max(0, round(limit - u)),
-            needed,
-            resetsAt: period.end,
-          });
-        }
-      }
       // Spend: every counter, the jobs in flight, the start (for the cooldown).
       for (const [i, [, key, , period]] of checks.entries()) {
         await this.store.set(key, round((used[i] ?? 0) + needed), period.end - now + 2 * DAY_MS);
@@ -222,6 +198,7 @@ export class Ledger {
         monthStart: month.start,
         startedAt: now,
         previousStart: lastStart,
+        ...(request.prompt !== undefined && { prompt: shorten(request.prompt) }),
       };
       const entries: InFlight[] = Array.from({ length: jobs }, () => ({
         reservation: reservation.id,
@@ -237,6 +214,72 @@ export class Ledger {
       );
       return { ok: true, reservation };
     });
+  }
+
+  /** Every limit in the order a member would want to hear of it; the spend if none refuses. */
+  private async evaluate(request: SpendRequest): Promise<Plan | { refusal: Refusal }> {
+    const g = guildKey(request.guildId);
+    const policy = this.policy();
+    const now = request.now ?? this.now();
+    const jobs = Math.max(1, Math.floor(request.jobs ?? 1));
+    const limits = effectiveLimits(policy, request.roleIds);
+    const mode = policyMode(request.mode);
+    const refused = (refusal: Refusal) => ({ refusal });
+
+    if (limits.blocked) return refused({ reason: "blocked" });
+    if (!channelAllowed(policy, request.channelId, request.parentChannelId)) {
+      return refused({ reason: "channel", allowed: [...policy.channels] });
+    }
+    if (request.command && !limits.commands.includes(request.command)) {
+      return refused({ reason: "command", command: request.command, allowed: limits.commands });
+    }
+    if (!limits.modes.includes(mode)) {
+      return refused({ reason: "mode", mode, allowed: limits.modes });
+    }
+    const m = request.memberId;
+    const lastStart = (await this.store.get<number>(lastKey(g, m))) ?? null;
+    if (limits.cooldownSeconds > 0 && lastStart !== null) {
+      const resetsAt = lastStart + limits.cooldownSeconds * 1000;
+      if (now < resetsAt) {
+        return refused({ reason: "cooldown", seconds: limits.cooldownSeconds, resetsAt });
+      }
+    }
+    const flying = await this.inFlightOf(g, m, now);
+    if (limits.concurrent !== undefined && flying.length + jobs > limits.concurrent) {
+      return refused({
+        reason: "concurrent",
+        used: flying.length,
+        limit: limits.concurrent,
+        left: Math.max(0, limits.concurrent - flying.length),
+        needed: jobs,
+      });
+    }
+    const perJob = round(creditsOf(policy, request.kind, request.mode));
+    const needed = round(perJob * jobs);
+    const day = dayOf(now, policy.timezone);
+    const month = monthOf(now, policy.timezone);
+    const checks: Plan["checks"] = [
+      ["daily", usedKey(g, m, "d", day.start), limits.daily, day],
+      ["monthly", usedKey(g, m, "m", month.start), limits.monthly, month],
+      ["server_daily", usedKey(g, "*", "d", day.start), policy.server.daily, day],
+      ["server_monthly", usedKey(g, "*", "m", month.start), policy.server.monthly, month],
+    ];
+    const used: number[] = [];
+    for (const [reason, key, limit, period] of checks) {
+      const u = (await this.store.get<number>(key)) ?? 0;
+      used.push(u);
+      if (limit !== undefined && round(u + needed) > limit) {
+        return refused({
+          reason,
+          used: u,
+          limit,
+          left: Math.max(0, round(limit - u)),
+          needed,
+          resetsAt: period.end,
+        });
+      }
+    }
+    return { now, jobs, perJob, needed, checks, used, day, month, flying, lastStart };
   }
 
   /**
@@ -269,6 +312,7 @@ export class Ledger {
           credits: reservation.creditsPerJob,
           charged: reservation.creditsPerJob,
           state: "running",
+          ...(reservation.prompt !== undefined && { prompt: reservation.prompt }),
           createdAt: reservation.startedAt,
           updatedAt: now,
           dayStart: reservation.dayStart,
