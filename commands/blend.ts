@@ -3,6 +3,7 @@ import { SlashCommandBuilder } from "discord.js";
 import type { Command } from "../src/discord/command.js";
 import { launchJob } from "../src/discord/flow.js";
 import { readCommandImages } from "../src/discord/inputs.js";
+import { spendOfCommand } from "../src/policy/costs.js";
 import { chosenMode, modeOption, publicReply } from "./options.js";
 
 const IMAGE_OPTIONS = ["image1", "image2", "image3", "image4", "image5"] as const;
@@ -50,6 +51,7 @@ export const blend: Command = {
     const dimensions = choice ? DIMENSIONS[choice] : undefined;
     await launchJob(interaction, ctx, {
       kind: "blend",
+      spend: spendOfCommand("blend"),
       prompt: `Blend of ${base64Array.length} images${choice ? `, ${choice}` : ""}`,
       mode: await chosenMode(interaction, ctx),
       origin: null,

@@ -3,6 +3,7 @@ import { SlashCommandBuilder } from "discord.js";
 import type { Command } from "../src/discord/command.js";
 import { launchJob } from "../src/discord/flow.js";
 import { readCommandImages } from "../src/discord/inputs.js";
+import { spendOfCommand } from "../src/policy/costs.js";
 import { chosenMode, modeOption, publicReply } from "./options.js";
 
 export const describe: Command = {
@@ -28,6 +29,7 @@ export const describe: Command = {
     if (!base64) return;
     await launchJob(interaction, ctx, {
       kind: "describe",
+      spend: spendOfCommand("describe"),
       prompt: `Describe ${interaction.options.getAttachment("image", true).name}`,
       mode: await chosenMode(interaction, ctx),
       origin: null,

@@ -3,6 +3,7 @@ import { SlashCommandBuilder } from "discord.js";
 import type { Command } from "../src/discord/command.js";
 import { launchJob } from "../src/discord/flow.js";
 import { LINK_MAX_LENGTH } from "../src/discord/links.js";
+import { spendOfCommand } from "../src/policy/costs.js";
 import {
   chosenMode,
   modeOption,
@@ -35,6 +36,7 @@ export const edit: Command = {
     if (!image) return;
     await launchJob(interaction, ctx, {
       kind: "edit",
+      spend: spendOfCommand("edit"),
       prompt,
       mode: await chosenMode(interaction, ctx),
       origin: null,

@@ -3,6 +3,7 @@ import { SlashCommandBuilder } from "discord.js";
 import type { Command } from "../src/discord/command.js";
 import { launchJob } from "../src/discord/flow.js";
 import { readCommandImages } from "../src/discord/inputs.js";
+import { spendOfCommand } from "../src/policy/costs.js";
 import { chosenMode, modeOption, promptOption, publicReply, requiredPrompt } from "./options.js";
 
 const IMAGE_OPTIONS = ["image", "image2", "image3"] as const;
@@ -32,6 +33,7 @@ export const imagine: Command = {
     if (!base64Array) return;
     await launchJob(interaction, ctx, {
       kind: "imagine",
+      spend: spendOfCommand("imagine"),
       prompt,
       mode: await chosenMode(interaction, ctx),
       origin: null,

@@ -9,11 +9,20 @@ import {
 import type { MjMode } from "../src/config.js";
 import type { Command } from "../src/discord/command.js";
 import type { BotContext } from "../src/discord/context.js";
-import { tellPrivately, withdraw } from "../src/discord/flow.js";
 import { readCommandImages } from "../src/discord/inputs.js";
 import { checkImageHost, checkImageUrl } from "../src/discord/links.js";
 import { MEMBER_MODES, memberMode } from "../src/discord/modes.js";
 import { checkPrompt, PROMPT_MAX_LENGTH, tooLong } from "../src/discord/prompts.js";
+import { tellPrivately, withdraw } from "../src/discord/replies.js";
+import {
+  bannedWordIn,
+  commandLabel,
+  mayStart,
+  refuseBannedWord,
+  runMode,
+} from "../src/discord/spending.js";
+import { spendOfCommand } from "../src/policy/costs.js";
+import { POLICY_COMMANDS, type PolicyCommand } from "../src/policy/policy.js";
 
 /** The `mode` option: fast or relax for this job. */
 export const modeOption = (o: SlashCommandStringOption) =>
@@ -53,7 +62,11 @@ export function optionProblem(
   return null;
 }
 
-/** The command, refusing privately (at no cost) an interaction that breaks its definition. */
+/**
+ * The command, refusing privately (at no cost) an interaction that breaks its definition,
+ * and, for a command that spends, one the policy refuses (a banned word in the prompt, a
+ * limit reached) before any picture is read. Launching the job checks again and spends.
+ */
 export function checked(command: Command): Command {
   return {
     definition: command.definition,
@@ -63,9 +76,35 @@ export function checked(command: Command): Command {
         await tellPrivately(interaction, `${problem} Nothing was submitted.`);
         return;
       }
+      if (!(await policyAllows(interaction, ctx))) return;
       await command.execute(interaction, ctx);
     },
   };
+}
+
+/** What a spending command spends (video: by its `quality`); null for one that does not. */
+function spendOfInteraction(interaction: ChatInputCommandInteraction) {
+  const name = interaction.commandName;
+  if (!(POLICY_COMMANDS as readonly string[]).includes(name)) return null;
+  const quality = interaction.options.getString("quality") === "720p" ? "720p" : "480p";
+  return spendOfCommand(name as PolicyCommand, quality);
+}
+
+async function policyAllows(
+  interaction: ChatInputCommandInteraction,
+  ctx: BotContext,
+): Promise<boolean> {
+  const spend = spendOfInteraction(interaction);
+  if (!spend) return true;
+  const prompt = interaction.options.getString("prompt");
+  const word = prompt === null ? null : bannedWordIn(ctx, [prompt]);
+  if (word !== null) {
+    await refuseBannedWord(interaction, ctx, word, commandLabel(interaction, null));
+    return false;
+  }
+  const asked = memberMode(interaction.options.getString("mode")) !== null;
+  const mode = runMode(ctx, interaction, await chosenMode(interaction, ctx), asked);
+  return mayStart(interaction, ctx, { spend, mode, modeAsked: asked });
 }
 
 /**

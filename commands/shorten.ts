@@ -2,6 +2,7 @@
 import { SlashCommandBuilder } from "discord.js";
 import type { Command } from "../src/discord/command.js";
 import { launchJob } from "../src/discord/flow.js";
+import { spendOfCommand } from "../src/policy/costs.js";
 import { chosenMode, modeOption, promptOption, requiredPrompt } from "./options.js";
 
 export const shorten: Command = {
@@ -17,6 +18,7 @@ export const shorten: Command = {
     if (prompt === null) return;
     await launchJob(interaction, ctx, {
       kind: "shorten",
+      spend: spendOfCommand("shorten"),
       prompt,
       mode: await chosenMode(interaction, ctx),
       origin: null,

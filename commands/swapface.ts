@@ -3,6 +3,7 @@ import { SlashCommandBuilder } from "discord.js";
 import type { Command } from "../src/discord/command.js";
 import { launchJob } from "../src/discord/flow.js";
 import { readCommandImages } from "../src/discord/inputs.js";
+import { spendOfCommand } from "../src/policy/costs.js";
 import { chosenMode, publicReply } from "./options.js";
 
 export const swapface: Command = {
@@ -34,6 +35,7 @@ export const swapface: Command = {
     }
     await launchJob(interaction, ctx, {
       kind: "swapface",
+      spend: spendOfCommand("swapface"),
       prompt: "Face swap",
       mode: await chosenMode(interaction, ctx),
       origin: null,

@@ -3,10 +3,13 @@
 import { ButtonStyle, SlashCommandBuilder } from "discord.js";
 import type { Command } from "../src/discord/command.js";
 import { button, encodeKey, rows } from "../src/discord/components.js";
+import { credits } from "../src/discord/lang/spending.js";
 import { LINK_MAX_LENGTH } from "../src/discord/links.js";
 import type { PendingJob } from "../src/discord/presses.js";
+import { runMode } from "../src/discord/spending.js";
 import { newJobId } from "../src/jobs/job.js";
 import type { VideoType } from "../src/mj/client.js";
+import { creditsOf, spendOfCommand } from "../src/policy/costs.js";
 import { chosenMode, modeOption, oneImage, promptOption, requiredPrompt } from "./options.js";
 
 const QUALITY: Record<string, { videoType: VideoType; price: string }> = {
@@ -66,20 +69,26 @@ export const video: Command = {
     };
     const motion = interaction.options.getString("motion") === "high" ? "high" : "low";
     const pendingId = newJobId();
+    const spend = spendOfCommand("video", quality === "720p" ? "720p" : "480p");
+    const modeAsked = interaction.options.getString("mode") !== null;
+    const mode = runMode(ctx, interaction, await chosenMode(interaction, ctx), modeAsked);
     const pending: PendingJob = {
       userId: interaction.user.id,
       spec: {
         kind: "video",
         prompt,
-        mode: await chosenMode(interaction, ctx),
+        mode,
+        modeAsked,
         origin: null,
         parentTaskId: null,
         request: { type: "video", prompt, image, motion, videoType },
+        spend,
       },
     };
+    const priceInCredits = credits(creditsOf(ctx.policy, spend.cost, mode));
     await ctx.store.stash(`pending:${pendingId}`, pending, OFFER_MS);
     await interaction.editReply({
-      content: `🎬 A ${quality} video (${motion} motion) costs **${price}** an image. Make it?`,
+      content: `🎬 A ${quality} video (${motion} motion) costs **${price}** an image: ${priceInCredits}. Make it?`,
       components: rows([
         button(
           encodeKey({ type: "confirm", pendingId }),

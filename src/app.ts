@@ -89,12 +89,14 @@ export async function startApp(options: AppOptions): Promise<App> {
     },
   });
   const presenter = new Presenter(publisher, log.child({ module: "presenter" }));
+  const ledger = new Ledger({ store: jobStoreLedger(store), policy: () => policies.current });
   const tracker = new Tracker({
     source: proxy,
     store,
     intervalMs: config.pollIntervalMs,
     onChange: (job) => presenter.show(job),
     log: log.child({ module: "tracker" }),
+    ledger,
   });
   const context: BotContext = {
     config,
@@ -107,7 +109,7 @@ export async function startApp(options: AppOptions): Promise<App> {
     get policy() {
       return policies.current;
     },
-    ledger: new Ledger({ store: jobStoreLedger(store), policy: () => policies.current }),
+    ledger,
   };
   const router = routeInteractions(client, context, options.commands ?? allCommands);
   const gateway = watchGateway(client, log.child({ module: "gateway" }));

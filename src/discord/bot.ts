@@ -2,9 +2,9 @@
 import { Client, Events, GatewayIntentBits, type Interaction } from "discord.js";
 import type { Command } from "./command.js";
 import type { BotContext } from "./context.js";
-import { tellPrivately } from "./flow.js";
 import { handleForm } from "./forms.js";
 import { handlePress } from "./presses.js";
+import { tellPrivately } from "./replies.js";
 
 export function createClient(apiUrl: string | undefined): Client {
   return new Client({

@@ -1,19 +1,29 @@
-// Starting a job from an interaction: acknowledge at once (a public reply that becomes
-// the job's message), then write it ahead, submit, record and follow it (src/jobs/launch.ts),
-// and show its first state.
+// Starting a job from an interaction: the policy's word first (banned words, then the
+// credits, reserved in one step), then acknowledge (a public reply that becomes the job's
+// message), write it ahead, submit, record and follow it (src/jobs/launch.ts), and show its
+// first state.
 import type {
   ButtonInteraction,
   ChatInputCommandInteraction,
-  InteractionReplyOptions,
   ModalSubmitInteraction,
-  RepliableInteraction,
 } from "discord.js";
 import type { MjMode } from "../config.js";
 import { imagesOwner, imagesTtlMs } from "../jobs/images.js";
-import { type Job, type JobKind, newJob } from "../jobs/job.js";
+import { type Job, type JobKind, newJob, type Spend } from "../jobs/job.js";
 import { launch, withImages, withOutcome } from "../jobs/launch.js";
 import type { SubmitRequest } from "../jobs/submit.js";
 import type { BotContext } from "./context.js";
+import { memberMode } from "./modes.js";
+import { tellPrivately } from "./replies.js";
+import {
+  bannedWordIn,
+  commandLabel,
+  mayStart,
+  refuseBannedWord,
+  reserveFor,
+  runMode,
+  type SpendAsk,
+} from "./spending.js";
 
 export type JobInteraction =
   | ChatInputCommandInteraction
@@ -32,6 +42,13 @@ export interface JobSpec {
   parentPrompt?: string;
   /** When one submit starts several tasks ("Imagine all"), the prompt shown for each. */
   promptsPerTask?: string[];
+  /** What it spends (src/policy). */
+  spend: Spend;
+  /**
+   * The member chose the mode for this job, so it is refused, not replaced, when the policy
+   * does not allow it. Default: whether a command's `mode` option was given.
+   */
+  modeAsked?: boolean;
 }
 
 const DEFAULT_ATTACHMENT_LIMIT = 10 * 1024 * 1024;
@@ -39,27 +56,51 @@ const IMAGES_GONE =
   "The pictures of this job are no longer kept, so it cannot be retried. Run the command again with them.";
 
 /**
- * Acknowledges, submits and follows a job. The job is saved before the submit leaves (see
- * src/jobs/launch.ts). Never throws for proxy or store errors: they are shown.
+ * Checks, acknowledges, submits and follows a job. The job is saved before the submit leaves
+ * (see src/jobs/launch.ts). Never throws for proxy or store errors: they are shown. Null: the
+ * policy refused it (the member was told privately; nothing was sent or charged).
  */
 export async function launchJob(
   interaction: JobInteraction,
   ctx: BotContext,
   spec: JobSpec,
-): Promise<Job> {
+): Promise<Job | null> {
+  const word = bannedWordIn(ctx, promptsSent(spec));
+  if (word !== null) {
+    await refuseBannedWord(interaction, ctx, word, commandLabel(interaction, spec.origin));
+    return null;
+  }
+  const ask: SpendAsk = {
+    spend: spec.spend,
+    mode: spec.mode,
+    modeAsked: spec.modeAsked ?? modeOptionGiven(interaction),
+    prompt: spec.prompt,
+  };
+  ask.mode = runMode(ctx, interaction, ask.mode, ask.modeAsked);
   // A Retry of a job with pictures: they come from a stash that expires. Decided before the
-  // public reply, so that nothing is shown when nothing can be done.
+  // credits and the public reply, so that nothing is spent or shown when nothing can be done.
   const retryOf = imagesOwner(spec.request);
   const request = await withImages(ctx.store, spec.request).catch(() => null);
-  const messageId = request ? await acknowledge(interaction) : null;
+  if (!request) {
+    await tellPrivately(interaction, IMAGES_GONE);
+    return null;
+  }
+  // Refused privately before anything public; the public reply comes before any write,
+  // which a busy store may hold up past Discord's 3 seconds. Reserving decides (a race lost
+  // at the edge of a limit withdraws the reply).
+  if (!(await mayStart(interaction, ctx, ask))) return null;
+  const messageId = await acknowledge(interaction);
+  const reservation = await reserveFor(interaction, ctx, ask);
+  if (!reservation) return null;
   const draft: Job = newJob({
     kind: spec.kind,
     userId: interaction.user.id,
     prompt: spec.prompt,
-    mode: spec.mode,
+    mode: ask.mode,
     origin: spec.origin,
     parentTaskId: spec.parentTaskId,
     request: spec.request,
+    spend: spec.spend,
     message: {
       channelId: interaction.channelId ?? "",
       guildId: interaction.guildId,
@@ -71,13 +112,10 @@ export async function launchJob(
     },
     deadlineMs: ctx.jobDeadlineMs,
   });
-  if (!request) {
-    await tellPrivately(interaction, IMAGES_GONE);
-    return { ...draft, phase: "failed", failure: IMAGES_GONE, request: null, delivered: true };
-  }
   const job = await launch(ctx, draft, request, {
     imagesTtlMs: imagesTtlMs(ctx.jobDeadlineMs),
     retryOf: retryOf === draft.id ? null : retryOf,
+    reservation,
     ...(spec.promptsPerTask ? { promptsPerTask: spec.promptsPerTask } : {}),
     ...(spec.parentPrompt !== undefined ? { parentPrompt: spec.parentPrompt } : {}),
   });
@@ -90,6 +128,20 @@ export async function launchJob(
   return job;
 }
 
+/** Whether a command's `mode` option chose the mode. */
+function modeOptionGiven(interaction: JobInteraction): boolean {
+  return (
+    interaction.isChatInputCommand() && memberMode(interaction.options.getString("mode")) !== null
+  );
+}
+
+/** Every prompt the request would send to the proxy (Imagine all: the four it imagines). */
+export function promptsSent(spec: Pick<JobSpec, "request" | "promptsPerTask">): string[] {
+  const { request } = spec;
+  const own = "prompt" in request ? [request.prompt] : [];
+  return [...own, ...(spec.promptsPerTask ?? [])];
+}
+
 /** Makes sure the interaction has a public reply (the job's message) and returns its id. */
 async function acknowledge(interaction: JobInteraction): Promise<string | null> {
   if (interaction.deferred || interaction.replied) {
@@ -99,25 +151,8 @@ async function acknowledge(interaction: JobInteraction): Promise<string | null> 
   return response.resource?.message?.id ?? null;
 }
 
-/** Withdraws a public "thinking" reply and answers privately instead (bad input found late). */
-export async function withdraw(interaction: JobInteraction, content: string): Promise<void> {
-  await interaction.deleteReply().catch(() => undefined);
-  await interaction.followUp({ content, flags: "Ephemeral", allowedMentions: { parse: [] } });
-}
+// Replies moved to replies.ts; kept here until every importer has moved.
+export { tellPrivately, withdraw } from "./replies.js";
 
 /** A job as the proxy's answer leaves it (used where a form confirms a MODAL task). */
 export { withOutcome };
-
-/** A private answer that costs nothing: bad input, a refused press. */
-export async function tellPrivately(
-  interaction: RepliableInteraction,
-  content: string,
-): Promise<void> {
-  const options: InteractionReplyOptions = {
-    content,
-    flags: "Ephemeral",
-    allowedMentions: { parse: [] },
-  };
-  if (interaction.deferred || interaction.replied) await interaction.followUp(options);
-  else await interaction.reply(options);
-}

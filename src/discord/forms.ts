@@ -10,10 +10,11 @@ import { classifyButton } from "../mj/buttons.js";
 import { ProxyError } from "../mj/errors.js";
 import { downloadMedia, fetchImageSize } from "../mj/media.js";
 import type { Task } from "../mj/task.js";
+import { spendOfButton } from "../policy/costs.js";
 import { whileClaimed } from "./claims.js";
 import { type ComponentKey, decodeKey } from "./components.js";
 import type { BotContext } from "./context.js";
-import { launchJob, tellPrivately, withdraw, withOutcome } from "./flow.js";
+import { launchJob, withOutcome } from "./flow.js";
 import {
   drawRegionMask,
   type FittedMask,
@@ -26,6 +27,8 @@ import { FIELD, type FormKind, formKindOf, zoomProblem } from "./modals.js";
 import { jobMode, memberMode } from "./modes.js";
 import { spendRefusal } from "./owners.js";
 import { checkPrompt } from "./prompts.js";
+import { tellPrivately, withdraw } from "./replies.js";
+import { bannedWordIn, commandLabel, mayStart, refuseBannedWord, runMode } from "./spending.js";
 
 const FALLBACK_SIZE = 1024;
 
@@ -99,16 +102,30 @@ async function submitButtonForm(
     return;
   }
   const info = classifyButton(button);
+  const spend = spendOfButton(info.kind);
   const kind = formKindOf(info);
   const checked = checkPrompt(promptOf(interaction));
   const problem = checked.ok
     ? formProblem(interaction, ctx, kind, checked.prompt)
     : checked.message;
-  if (!checked.ok || problem) {
-    await refuse(interaction, `${problem} Nothing was submitted.`);
+  if (!checked.ok || problem || !spend) {
+    await refuse(
+      interaction,
+      `${problem ?? "This form is not one of mine."} Nothing was submitted.`,
+    );
     return;
   }
   const { prompt } = checked;
+  // The policy's word before any slow work: a banned word, then the credits.
+  const word = bannedWordIn(ctx, [prompt]);
+  if (word !== null) {
+    await refuseBannedWord(interaction, ctx, word, commandLabel(interaction, info.label));
+    return;
+  }
+  const prefs = await ctx.store.preferences(interaction.user.id);
+  const mode = jobMode(job?.mode) ?? memberMode(prefs.mode) ?? ctx.config.mjMode;
+  const ask = { spend, mode: runMode(ctx, interaction, mode, false), modeAsked: false };
+  if (!(await mayStart(interaction, ctx, ask))) return;
   let maskBase64: string | undefined;
   if (kind === "vary-region") {
     await acknowledgeFirst(interaction);
@@ -119,12 +136,12 @@ async function submitButtonForm(
     }
     maskBase64 = mask.dataUri;
   }
-  const prefs = await ctx.store.preferences(interaction.user.id);
   const launched = await whileClaimed(ctx, `press:${taskId}:${index}:${interaction.user.id}`, () =>
     launchJob(interaction, ctx, {
       kind: "modal",
       prompt,
-      mode: jobMode(job?.mode) ?? memberMode(prefs.mode) ?? ctx.config.mjMode,
+      mode,
+      spend,
       origin: info.label,
       parentTaskId: taskId,
       ...(job ? { parentPrompt: job.prompt } : {}),
@@ -228,6 +245,12 @@ async function confirmModalTask(
     return;
   }
   const { prompt } = checked;
+  // Its credits were reserved at the press; the edited prompt still meets the banned words.
+  const word = bannedWordIn(ctx, [prompt]);
+  if (word !== null) {
+    await refuseBannedWord(interaction, ctx, word, commandLabel(interaction, job.origin));
+    return;
+  }
   if (!(await ctx.store.claim(`modal:${job.taskId}`, 24 * 3_600_000))) {
     await tellPrivately(interaction, "This prompt was already confirmed.");
     return;

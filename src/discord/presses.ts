@@ -7,14 +7,17 @@ import type { Job } from "../jobs/job.js";
 import { type ButtonInfo, classifyButton, stripKeycap } from "../mj/buttons.js";
 import { ProxyError } from "../mj/errors.js";
 import type { TaskButton } from "../mj/task.js";
+import { spendOfButton, spendOfCommand, spendOfJob } from "../policy/costs.js";
 import { whileClaimed } from "./claims.js";
 import { type ComponentKey, decodeKey, encodeKey, shownButtons } from "./components.js";
 import type { BotContext } from "./context.js";
-import { type JobSpec, launchJob, tellPrivately } from "./flow.js";
+import { type JobSpec, launchJob } from "./flow.js";
 import { buildForm, formKindOf } from "./modals.js";
 import { jobMode, memberMode } from "./modes.js";
 import { spendRefusal } from "./owners.js";
+import { tellPrivately } from "./replies.js";
 import { changeSetting } from "./settings.js";
+import { mayStart, runMode } from "./spending.js";
 
 const NOT_MINE = "This button is not one of mine.";
 
@@ -95,8 +98,17 @@ async function pressProxyButton(
     return;
   }
   const info = classifyButton(button);
+  const spend = spendOfButton(info.kind);
+  if (!spend) {
+    await tellPrivately(interaction, NOT_MINE);
+    return;
+  }
   const prefs = await ctx.store.preferences(presser);
+  const mode = jobMode(owned.job?.mode) ?? memberMode(prefs.mode) ?? ctx.config.mjMode;
   if (info.needsInput === "always" || (info.needsInput === "remix" && prefs.remix)) {
+    // No form for a press the policy would refuse: told now, before any typing.
+    const ask = { spend, mode: runMode(ctx, interaction, mode, false), modeAsked: false };
+    if (!(await mayStart(interaction, ctx, ask))) return;
     await interaction.showModal(
       buildForm(
         // The form's key names its owner too (the presser, who owns the result).
@@ -113,7 +125,8 @@ async function pressProxyButton(
     launchJob(interaction, ctx, {
       kind: "action",
       prompt: allPrompts?.[0] ?? owned.prompt,
-      mode: jobMode(owned.job?.mode) ?? memberMode(prefs.mode) ?? ctx.config.mjMode,
+      mode,
+      spend,
       origin: info.label,
       parentTaskId: taskId,
       request: { type: "action", taskId, customId: button.customId },
@@ -171,10 +184,14 @@ async function confirmPending(
     await tellPrivately(interaction, "Already confirmed: the job is on its way.");
     return;
   }
-  await launchJob(interaction, ctx, {
+  const launched = await launchJob(interaction, ctx, {
     ...pending.spec,
     mode: jobMode(pending.spec.mode) ?? ctx.config.mjMode,
+    // An offer made before the policy carried no spend: it is a video.
+    spend: pending.spec.spend ?? spendOfCommand("video"),
   });
+  // Refused by the policy: the offer stands, to be taken once the limit allows.
+  if (!launched) await ctx.store.release(`confirm:${pendingId}`);
 }
 
 function formTitle(info: ButtonInfo): string {
@@ -224,14 +241,17 @@ async function retry(
     await tellPrivately(interaction, "This job was already retried.");
     return;
   }
-  await launchJob(interaction, ctx, {
+  const launched = await launchJob(interaction, ctx, {
     kind: job.kind,
     prompt: job.prompt,
     mode: jobMode(job.mode) ?? ctx.config.mjMode,
     origin: job.origin,
     parentTaskId: job.parentTaskId,
     request: job.request,
+    spend: spendOfJob(job),
   });
+  // Refused by the policy: Retry stays, to be pressed once the limit allows.
+  if (!launched) await ctx.store.release(`retry:${jobId}`);
 }
 
 /** "Confirm prompt" on a job whose task waits in status MODAL: opens the prefilled form. */

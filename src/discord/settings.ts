@@ -13,8 +13,8 @@ import {
 import type { Preferences } from "../jobs/store.js";
 import { button, decodeKey, encodeKey, rows, type SettingName } from "./components.js";
 import type { BotContext } from "./context.js";
-import { tellPrivately } from "./flow.js";
 import { memberMode } from "./modes.js";
+import { tellPrivately } from "./replies.js";
 
 export function settingsPanel(prefs: Preferences, fallbackMode: string) {
   const mode = prefs.mode ?? fallbackMode;

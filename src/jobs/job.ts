@@ -2,6 +2,7 @@
 // The jobs layer knows tasks and where they are shown, not how (that is src/discord).
 import type { MjMode } from "../config.js";
 import type { MediaLink, Task, TaskButton, TaskStatus } from "../mj/task.js";
+import type { CostKey, PolicyCommand } from "../policy/policy.js";
 import type { SubmitRequest } from "./submit.js";
 
 export type JobKind =
@@ -26,6 +27,15 @@ export type JobPhase =
   | "needs-form"
   | "done"
   | "failed";
+
+/** What starting a job spends (see src/policy): its price, the command it needs, how many. */
+export interface Spend {
+  cost: CostKey;
+  /** The command whose permission it needs (`members.commands`); null: none. */
+  command: PolicyCommand | null;
+  /** Jobs one submit starts, all or none (Imagine all: 4). */
+  jobs: number;
+}
 
 /** Where the job's message lives, and how it can be edited. */
 export interface JobMessage {
@@ -92,6 +102,8 @@ export interface Job {
   formPrompt: string | null;
   /** Something the member should know about how the job ran. */
   note?: string;
+  /** What it spent; a Retry spends it again. Absent on jobs saved before the policy. */
+  spend?: Spend;
   /**
    * How to submit it again (Retry): member images only as references to a stash that
    * expires (see images.ts). Null once Retry could bill twice or is pointless: the job
@@ -133,6 +145,7 @@ export interface NewJob {
   origin: string | null;
   parentTaskId: string | null;
   request: SubmitRequest | null;
+  spend?: Spend;
   message: JobMessage;
   /** How long it may take before it is closed with a message. */
   deadlineMs: number;
@@ -163,6 +176,7 @@ export function newJob(init: NewJob): Job {
     failure: null,
     formPrompt: null,
     request: init.request,
+    ...(init.spend && { spend: init.spend }),
     message: init.message,
     createdAt: now,
     updatedAt: now,
@@ -186,6 +200,11 @@ export function stateTag(jobId: string): string {
   return `mjcord:${jobId}`;
 }
 
+/** The id of the nth (2…) job of a submit that started several. */
+export function siblingId(firstId: string, n: number): string {
+  return `${firstId}-${n}`;
+}
+
 /**
  * One of the other tasks of a submit that started several ("Imagine all"), as a job of its
  * own, shown in a new channel message. Its id follows from the first job's, so that making
@@ -194,13 +213,14 @@ export function stateTag(jobId: string): string {
 export function siblingJob(first: Job, n: number, taskId: string, prompt: string): Job {
   return {
     ...first,
-    id: `${first.id}-${n}`,
+    id: siblingId(first.id, n),
     taskId,
     state: `${first.state}::${n}`,
     prompt,
     searchSince: null,
     // Retrying one of them imagines its own prompt, not all four again.
     request: { type: "imagine", prompt, base64Array: [] },
+    spend: { cost: "imagine", command: "imagine", jobs: 1 },
     message: { ...first.message, interactionToken: null, messageId: null },
   };
 }

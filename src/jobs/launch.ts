@@ -8,8 +8,9 @@ import type { Logger } from "../log.js";
 import type { MjClient } from "../mj/client.js";
 import { ProxyError } from "../mj/errors.js";
 import type { SubmitOutcome } from "../mj/task.js";
+import type { Ledger, Reservation } from "../policy/ledger.js";
 import { imagesKey, imagesOwner, restoreImages, setImagesAside } from "./images.js";
-import { type Job, siblingJob } from "./job.js";
+import { type Job, siblingId, siblingJob } from "./job.js";
 import type { JobStore } from "./store.js";
 import { type SubmitRequest, submitRequest } from "./submit.js";
 import type { Tracker } from "./tracker.js";
@@ -19,6 +20,7 @@ export interface LaunchContext {
   proxy: MjClient;
   tracker: Tracker;
   log: Pick<Logger, "info" | "warn" | "error">;
+  ledger: Pick<Ledger, "commit" | "release" | "refund">;
 }
 
 export interface LaunchOptions {
@@ -30,6 +32,11 @@ export interface LaunchOptions {
   imagesTtlMs: number;
   /** The job a Retry repeats: its pictures are dropped once the new job holds them. */
   retryOf?: string | null;
+  /**
+   * The credits reserved for it (src/policy/ledger.ts): given back if nothing reaches the
+   * proxy, tied to the job (and its siblings) once the proxy has it or may have it.
+   */
+  reservation?: Reservation;
 }
 
 export const STORE_DOWN =
@@ -76,6 +83,7 @@ export async function launch(
       ctx.log.error({ err: error, jobId: job.id }, "job not saved, so not submitted");
       await ctx.store.removeInFlight(job.id).catch(() => undefined);
       await ctx.store.drop(imagesKey(job.id)).catch(() => undefined);
+      await giveBack(ctx, options);
       return refused(job, STORE_DOWN, false);
     }
     // A Retry's pictures now live in the new job's stash.
@@ -101,6 +109,7 @@ async function submit(
       // Refused: nothing runs. Retry only where asking again could go differently.
       ctx.log.warn({ err: error, jobId: job.id }, "proxy refused the job");
       const failed = refused(job, error.userMessage, error.worthRetrying);
+      await chargeRefused(ctx, options, job.id);
       await save(ctx, failed, "refused job not saved");
       await ctx.store.removeInFlight(job.id).catch(() => undefined);
       if (failed.request === null) await ctx.store.drop(imagesKey(job.id)).catch(() => undefined);
@@ -112,6 +121,9 @@ async function submit(
     } else {
       ctx.log.error({ err: error, jobId: job.id }, "submit crashed; looking for its task");
     }
+    // Charged as if it runs, every task it may have started; the tracker gives back what
+    // does not turn up (src/jobs/tracker.ts).
+    await charge(ctx, options, jobIdsOf(job, options.reservation?.jobs ?? 1));
     const lost: Job = { ...job, searchSince: Date.now(), note: MAY_BE_RUNNING };
     await save(ctx, lost, "job that may be running not updated; it is looked for anyway");
     return lost;
@@ -141,6 +153,8 @@ async function record(
             siblingJob(accepted, n + 2, taskId, options.promptsPerTask?.[n + 1] ?? accepted.prompt),
           )
       : [];
+  // Charged before the tracker can see them end (a refund needs the entry).
+  await charge(ctx, options, [accepted.id, ...siblings.map((sibling) => sibling.id)]);
   for (const saved of [...siblings, accepted]) {
     try {
       await ctx.store.putJob(saved);
@@ -159,6 +173,44 @@ async function record(
     "job submitted",
   );
   return accepted;
+}
+
+/** The ids a submit of `count` tasks gives its jobs: the first, then its siblings. */
+function jobIdsOf(job: Job, count: number): string[] {
+  return [job.id, ...Array.from({ length: count - 1 }, (_, i) => siblingId(job.id, i + 2))];
+}
+
+/** Ties the reserved credits to the jobs the proxy has (the rest are given back). */
+async function charge(ctx: LaunchContext, options: LaunchOptions, jobIds: string[]) {
+  const { reservation } = options;
+  if (!reservation) return;
+  await ctx.ledger.commit(reservation, jobIds).catch((error: unknown) => {
+    ctx.log.error(
+      { err: error, jobIds },
+      "spend not tied to its jobs: the credits stay counted, the jobs in flight lapse",
+    );
+  });
+}
+
+/** The proxy refused the job: in the ledger as refused, and free (nothing ran). */
+async function chargeRefused(ctx: LaunchContext, options: LaunchOptions, jobId: string) {
+  if (!options.reservation) return;
+  await charge(ctx, options, [jobId]);
+  await ctx.ledger.refund(jobId, "refused").catch((error: unknown) => {
+    ctx.log.error({ err: error, jobId }, "refund of a refused job not recorded");
+  });
+}
+
+/** Nothing reached the proxy: the reserved credits come back. */
+async function giveBack(ctx: LaunchContext, options: LaunchOptions) {
+  const { reservation } = options;
+  if (!reservation) return;
+  await ctx.ledger.release(reservation).catch((error: unknown) => {
+    ctx.log.error(
+      { err: error },
+      "reservation not released: the credits stay counted, the jobs in flight lapse",
+    );
+  });
 }
 
 function refused(job: Job, failure: string, retryable: boolean): Job {

@@ -9,8 +9,9 @@ import type { Logger } from "../log.js";
 import type { ReadOptions } from "../mj/client.js";
 import { plainWords } from "../mj/messages.js";
 import { isTerminal, type Task, taskRank } from "../mj/task.js";
+import type { Ledger } from "../policy/ledger.js";
 import { imagesKey } from "./images.js";
-import { type Job, type JobPhase, resultOf, siblingJob } from "./job.js";
+import { type Job, type JobPhase, resultOf, siblingId, siblingJob } from "./job.js";
 import type { JobStore } from "./store.js";
 
 export interface TaskSource {
@@ -37,6 +38,8 @@ export interface TrackerOptions {
   maxFetchesPerTick?: number;
   /** How long the task of a job whose submit got no clear answer is looked for. */
   searchMs?: number;
+  /** Where an ended job keeps its price (success) or gets it back (failure). */
+  ledger?: Pick<Ledger, "finish" | "refund">;
   /** How long a job closed at its deadline is still watched. Default 2 h. */
   watchMs?: number;
   /** Watched jobs are asked about once every this many ticks. Default 20 (a minute at 3 s). */
@@ -153,7 +156,35 @@ export class Tracker {
   private async save(next: Job): Promise<void> {
     await this.options.store.putJob(next);
     if (next.request === null) await this.dropImages(next.id);
+    if (next.result !== null || next.phase === "failed") await this.settle(next);
     await this.notify(next);
+  }
+
+  /**
+   * An ended job in the ledger: a success keeps its price, anything else (FAILURE, not
+   * found, closed at its deadline) gives it back. Once: the ledger ignores a second call.
+   */
+  private async settle(job: Job): Promise<void> {
+    const { ledger } = this.options;
+    if (!ledger) return;
+    const ids = [job.id];
+    // A submit of several tasks whose answer was lost and none of which turned up.
+    if (job.phase === "failed" && job.taskId === "") ids.push(...this.siblingsOf(job, 1));
+    for (const id of ids) {
+      const ended =
+        job.phase === "done" && job.result !== null ? ledger.finish(id) : ledger.refund(id);
+      await ended.catch((error: unknown) => {
+        this.options.log.error({ err: error, jobId: id }, "ledger not told that a job ended");
+      });
+    }
+  }
+
+  /** The ids of the siblings a submit may have made past the first `found` tasks. */
+  private siblingsOf(job: Job, found: number): string[] {
+    const count = job.spend?.jobs ?? 1;
+    return Array.from({ length: Math.max(0, count - found) }, (_, i) =>
+      siblingId(job.id, found + i + 1),
+    );
   }
 
   private async dropImages(jobId: string): Promise<void> {
@@ -347,6 +378,12 @@ export class Tracker {
       await this.options.store.addInFlight(sibling.id);
     }
     await this.options.store.putJob(adopted);
+    // Fewer tasks than were charged for: the missing ones give their credits back.
+    for (const id of this.siblingsOf(job, tasks.length)) {
+      await this.options.ledger?.refund(id).catch((error: unknown) => {
+        this.options.log.error({ err: error, jobId: id }, "refund of a missing task not recorded");
+      });
+    }
     this.options.log.info(
       { jobId: job.id, taskIds: tasks.map((t) => t.id) },
       "found the task of a job whose submit had no clear answer",

@@ -1,6 +1,6 @@
 // What a job costs: costs[kind] × modes[mode]; the bot's job kinds and the proxy's buttons
 // mapped to the policy's cost keys.
-import type { JobKind } from "../jobs/job.js";
+import type { JobKind, Spend } from "../jobs/job.js";
 import type { ButtonKind } from "../mj/buttons.js";
 import type { CostKey, Policy, PolicyCommand, PolicyMode } from "./policy.js";
 
@@ -92,13 +92,22 @@ export function costKeyOfCommand(command: PolicyCommand, quality?: VideoQuality)
   return command;
 }
 
-/** The cost key of a job as stored (for a Retry): commands by kind, presses by button. */
-export function costKeyOfJob(
-  kind: JobKind,
-  options: { button?: ButtonKind; quality?: VideoQuality } = {},
-): CostKey | null {
-  if (kind === "action" || kind === "modal") {
-    return options.button ? costKeyOfButton(options.button, options.quality) : null;
+/** What a command's job spends. */
+export function spendOfCommand(command: PolicyCommand, quality?: VideoQuality): Spend {
+  return { cost: costKeyOfCommand(command, quality), command, jobs: 1 };
+}
+
+/** What a press spends; null for a button that makes no job (bookmark). */
+export function spendOfButton(kind: ButtonKind, quality?: VideoQuality): Spend | null {
+  const cost = costKeyOfButton(kind, quality);
+  return cost === null ? null : { cost, command: commandOfButton(kind), jobs: jobsOfButton(kind) };
+}
+
+/** What a stored job spends again (Retry); jobs saved before the policy are priced by kind. */
+export function spendOfJob(job: { kind: JobKind; spend?: Spend }): Spend {
+  if (job.spend) return job.spend;
+  if (job.kind === "action" || job.kind === "modal") {
+    return { cost: "imagine", command: null, jobs: 1 };
   }
-  return costKeyOfCommand(kind, options.quality);
+  return spendOfCommand(job.kind);
 }

@@ -420,6 +420,39 @@ export class Ledger {
     };
   }
 
+  /** The days of this month (in the policy's time zone) up to today: when each began. */
+  daysOfMonth(now = this.now()): number[] {
+    const tz = this.policy().timezone;
+    const month = monthOf(now, tz);
+    const starts: number[] = [];
+    for (let t = month.start; t < month.end && t <= now; ) {
+      const day = dayOf(t, tz);
+      starts.push(day.start);
+      t = day.end;
+    }
+    return starts;
+  }
+
+  /** Every entry of a guild of today, or of this month (for /usage), oldest first. */
+  async entriesOf(
+    guildId: string | null,
+    period: "today" | "month",
+    now = this.now(),
+  ): Promise<LedgerEntry[]> {
+    const tz = this.policy().timezone;
+    const days = period === "today" ? [dayOf(now, tz).start] : this.daysOfMonth(now);
+    const seen = new Set<string>();
+    const entries: LedgerEntry[] = [];
+    for (const day of days) {
+      for (const entry of await this.entriesOfDay(guildId, day)) {
+        if (seen.has(entry.jobId)) continue;
+        seen.add(entry.jobId);
+        entries.push(entry);
+      }
+    }
+    return entries.sort((a, b) => a.createdAt - b.createdAt);
+  }
+
   private settle(jobId: string, state: EntryState): Promise<LedgerEntry | undefined> {
     return (async () => {
       // The entry names the guild whose lock guards it.
@@ -494,7 +527,7 @@ export class Ledger {
       usedKey(g, "*", "m", monthStart),
     ]) {
       const u = (await this.store.get<number>(key)) ?? 0;
-      // Kept as long as the longest period it can be, past its end: 33 days from its start.
+      // Kept past the end of the longest period it can be: 35 days from its start.
       const start = key.includes(":d:") ? dayStart : monthStart;
       const ttl = Math.max(DAY_MS, start + 35 * DAY_MS - now);
       await this.store.set(key, Math.max(0, round(u + delta)), ttl);

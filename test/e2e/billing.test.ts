@@ -18,6 +18,7 @@ import {
   press,
   proxyBodies,
   proxyCalls,
+  refusalOf,
   taskOf,
 } from "./helpers.js";
 import { png } from "./pictures.js";
@@ -198,8 +199,12 @@ describe("the store is checked before money moves", () => {
     try {
       const cmd = await imagine(world);
       expect((await cmd.firstResponse()).type).toBe(5); // acknowledged in time all the same
-      const refused = await messageSaying(world, cmd, /cannot save jobs right now/, 30_000);
+      // The credits cannot be reserved either: told privately, the public reply withdrawn.
+      const refused = await refusalOf(world, cmd, 30_000);
+      expect(refused.content).toMatch(/cannot save jobs right now/);
       expect(refused.content).toMatch(/nothing was sent to Midjourney/);
+      expect(refused.flags & 64).toBe(64);
+      expect(cmd.original()?.deleted ?? true).toBe(true);
       expect(labelsOf(world, refused)).toEqual([]);
       expect(proxyCalls(world, "/submit/imagine")).toHaveLength(0);
     } finally {

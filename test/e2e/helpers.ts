@@ -112,13 +112,17 @@ export function resultWithButtons(
 }
 
 /** A refused command's private answer: its reply, or a follow-up after a withdrawn one. */
-export function refusalOf(world: World, cmd: FakeInteraction): Promise<FakeMessage> {
+export function refusalOf(
+  world: World,
+  cmd: FakeInteraction,
+  timeoutMs?: number,
+): Promise<FakeMessage> {
   return world.fake.waitFor(
     () =>
       [cmd.original(), ...cmd.followUps()].find(
         (m) => m && !m.deleted && !m.loading && m.content !== "",
       ),
-    { what: "the refusal" },
+    { what: "the refusal", ...(timeoutMs !== undefined && { timeoutMs }) },
   );
 }
 

@@ -4,9 +4,11 @@ import {
   commandOfButton,
   costKeyOfButton,
   costKeyOfCommand,
-  costKeyOfJob,
   creditsOf,
   jobsOfButton,
+  spendOfButton,
+  spendOfCommand,
+  spendOfJob,
 } from "../../src/policy/costs.js";
 import { UNLIMITED } from "../../src/policy/policy.js";
 import { policy } from "./support.js";
@@ -63,8 +65,17 @@ describe("costs", () => {
     expect(costKeyOfCommand("video")).toBe("video");
     expect(costKeyOfCommand("video", "720p")).toBe("video_hd");
     expect(costKeyOfCommand("swapface")).toBe("swapface");
-    expect(costKeyOfJob("blend")).toBe("blend");
-    expect(costKeyOfJob("action", { button: "pan" })).toBe("pan");
-    expect(costKeyOfJob("modal")).toBeNull();
+    expect(spendOfCommand("video", "720p")).toEqual({
+      cost: "video_hd",
+      command: "video",
+      jobs: 1,
+    });
+    expect(spendOfButton("describe_all")).toEqual({ cost: "imagine", command: "imagine", jobs: 4 });
+    expect(spendOfButton("bookmark")).toBeNull();
+    const spent = { cost: "pan" as const, command: null, jobs: 1 };
+    expect(spendOfJob({ kind: "action", spend: spent })).toBe(spent);
+    // Saved before the policy: priced by kind, a press as an imagine.
+    expect(spendOfJob({ kind: "blend" })).toEqual({ cost: "blend", command: "blend", jobs: 1 });
+    expect(spendOfJob({ kind: "modal" })).toEqual({ cost: "imagine", command: null, jobs: 1 });
   });
 });
