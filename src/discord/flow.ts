@@ -151,8 +151,5 @@ async function acknowledge(interaction: JobInteraction): Promise<string | null> 
   return response.resource?.message?.id ?? null;
 }
 
-// Replies moved to replies.ts; kept here until every importer has moved.
-export { tellPrivately, withdraw } from "./replies.js";
-
 /** A job as the proxy's answer leaves it (used where a form confirms a MODAL task). */
 export { withOutcome };

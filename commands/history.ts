@@ -1,0 +1,43 @@
+// /history: the member's last jobs — kind, prompt (shortened), state, credits, when, and a
+// link to each job's message. Private, and it costs nothing (the proxy is never asked).
+import { MessageFlags, SlashCommandBuilder } from "discord.js";
+import type { Command } from "../src/discord/command.js";
+import { COMMAND_WORDS } from "../src/discord/lang/views.js";
+import {
+  HISTORY_COUNT,
+  type HistoryItem,
+  messageLink,
+  renderHistory,
+} from "../src/discord/ledger-views.js";
+
+export const history: Command = {
+  definition: new SlashCommandBuilder()
+    .setName("history")
+    .setDescription(COMMAND_WORDS.history)
+    .toJSON(),
+
+  async execute(interaction, ctx) {
+    await interaction.deferReply({ flags: MessageFlags.Ephemeral });
+    const entries = await ctx.ledger.history(
+      interaction.guildId,
+      interaction.user.id,
+      HISTORY_COUNT,
+    );
+    const items = await Promise.all(
+      entries.map(async (entry): Promise<HistoryItem> => {
+        const job = await ctx.store.getJob(entry.jobId).catch(() => undefined);
+        const where = job?.message;
+        const link =
+          where?.messageId != null
+            ? messageLink(where.guildId, where.channelId, where.messageId)
+            : null;
+        return { entry, link };
+      }),
+    );
+    const { title, description } = renderHistory(items);
+    await interaction.editReply({
+      embeds: [{ title, description }],
+      allowedMentions: { parse: [] },
+    });
+  },
+};

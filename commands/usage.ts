@@ -1,0 +1,71 @@
+// /usage (admins): the server's credits of today or this month by member and by job kind,
+// with every ledger entry of the period as a CSV attachment. Private, and it costs nothing.
+import { AttachmentBuilder, MessageFlags, SlashCommandBuilder } from "discord.js";
+import { isAdmin } from "../src/discord/admins.js";
+import type { Command } from "../src/discord/command.js";
+import {
+  COMMAND_WORDS,
+  CSV_ATTACHED,
+  csvTooLarge,
+  ONLY_ADMINS_USAGE,
+  ONLY_IN_SERVER,
+} from "../src/discord/lang/views.js";
+import { entriesCsv, renderUsage } from "../src/discord/ledger-views.js";
+import { tellPrivately } from "../src/discord/replies.js";
+import { dayOf, localDate, monthOf } from "../src/policy/periods.js";
+
+const PERIODS = ["today", "month"] as const;
+type UsagePeriod = (typeof PERIODS)[number];
+
+export const usage: Command = {
+  definition: new SlashCommandBuilder()
+    .setName("usage")
+    .setDescription(COMMAND_WORDS.usage)
+    .addStringOption((o) =>
+      o
+        .setName("period")
+        .setDescription(COMMAND_WORDS.usagePeriod)
+        .setRequired(true)
+        .addChoices(
+          { name: COMMAND_WORDS.today, value: "today" },
+          { name: COMMAND_WORDS.month, value: "month" },
+        ),
+    )
+    .toJSON(),
+
+  async execute(interaction, ctx) {
+    if (!interaction.inGuild()) {
+      await tellPrivately(interaction, ONLY_IN_SERVER);
+      return;
+    }
+    const policy = ctx.policy;
+    if (!isAdmin(interaction, policy)) {
+      await tellPrivately(interaction, ONLY_ADMINS_USAGE);
+      return;
+    }
+    await interaction.deferReply({ flags: MessageFlags.Ephemeral });
+    const chosen = interaction.options.getString("period") ?? "today";
+    const period: UsagePeriod = chosen === "month" ? "month" : "today";
+    const now = Date.now();
+    const tz = policy.timezone;
+    const since = period === "today" ? dayOf(now, tz).start : monthOf(now, tz).start;
+    const entries = await ctx.ledger.entriesOf(interaction.guildId, period, now);
+    const csv = Buffer.from(entriesCsv(entries), "utf8");
+    const limit = interaction.attachmentSizeLimit;
+    const fits = !limit || csv.byteLength <= limit;
+    const note = fits ? CSV_ATTACHED : csvTooLarge(String(Math.floor(limit / 1024 / 1024)));
+    await interaction.editReply({
+      content: renderUsage(entries, period, since, note),
+      files: fits ? [new AttachmentBuilder(csv, { name: csvName(period, now, tz) })] : [],
+      allowedMentions: { parse: [] },
+    });
+  },
+};
+
+/** usage-2026-12-02.csv (today) or usage-2026-12.csv (this month), in the policy's zone. */
+function csvName(period: UsagePeriod, now: number, timeZone: string): string {
+  const d = localDate(now, timeZone);
+  const pad = (n: number) => String(n).padStart(2, "0");
+  const month = `${d.year}-${pad(d.month)}`;
+  return period === "today" ? `usage-${month}-${pad(d.day)}.csv` : `usage-${month}.csv`;
+}
