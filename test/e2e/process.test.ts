@@ -215,6 +215,26 @@ describe("npm start against the fakes", () => {
     expect((await bot.exited).code).toBe(0);
   }, 60_000);
 
+  it("a bad spending policy at start: exit 1, every bad key named, no stack trace", async () => {
+    const { fake, env } = await startFakes();
+    const cwd = symlinkedCopy();
+    writeFileSync(
+      join(cwd, "policy.yml"),
+      "members:\n  daily: -1\n  modes: [fast, warp]\nroles:\n  112233445566778899: { daily: 3 }\ncolour: red\n",
+    );
+    const bot = npm(["start"], cwd, env);
+    expect((await bot.exited).code).toBe(1);
+    const output = bot.output();
+    expect(output).toContain("mjcord cannot start: the spending policy policy.yml (POLICY_FILE)");
+    expect(output).toContain("members.daily: expected a number >= 0");
+    expect(output).toMatch(/members\.modes\.1: .*fast.*relax.*turbo/);
+    expect(output).toMatch(/roles\.112233445566778899: .*quotes/);
+    expect(output).toMatch(/colour: .*/);
+    expect(output).not.toMatch(/^\s+at /m);
+    // It never logged in.
+    expect(fake.requests.filter((r) => r.path.includes("/gateway"))).toEqual([]);
+  }, 60_000);
+
   it("exits 1 with a clear line when the bot token is revoked", async () => {
     const { fake, env } = await startFakes();
     const bot = npm(["start"], symlinkedCopy(), env);
