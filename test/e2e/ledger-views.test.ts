@@ -1,12 +1,10 @@
 // /info, /history and /usage end to end: real jobs run through /imagine (the simulator as the
 // proxy), then members read what the ledger says about them, privately and for free.
-import { writeFileSync } from "node:fs";
-import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import type { FakeMessage } from "../fakes/index.js";
 import { MANAGE_GUILD } from "../fakes/index.js";
-import { tempDir } from "../policy/support.js";
 import { imagineGrid, messageSaying } from "./helpers.js";
+import { ledgerSettled, memberId, startWorldWithPolicy } from "./policy-support.js";
 import { startWorld, type World } from "./world.js";
 
 let world: World;
@@ -18,33 +16,8 @@ const EPHEMERAL = 64;
 
 /** A world whose policy file is `yml`; `rewrite` changes it later (then reloaded, as SIGHUP). */
 async function worldWithPolicy(yml: string) {
-  const path = join(tempDir(), "policy.yml");
-  writeFileSync(path, yml);
-  const w = await startWorld({ config: { policyFile: path } });
-  const rewrite = (next: string) => {
-    writeFileSync(path, next);
-    expect(w.app.reloadPolicy()).toBe(true);
-  };
+  const { world: w, rewrite } = await startWorldWithPolicy(yml);
   return { w, rewrite };
-}
-
-const idOf = (w: World, name: string) => {
-  const id = name === "owner" ? w.fake.owner.id : w.fake.users[name]?.id;
-  if (!id) throw new Error(`no member ${name}`);
-  return id;
-};
-
-/** Waits until the ledger has settled every job of the member (none left running). */
-async function settled(w: World, name: string, count: number) {
-  const until = Date.now() + 20_000;
-  for (;;) {
-    const h = await w.app.context.ledger.history(w.fake.guildId, idOf(w, name), 50);
-    if (h.length === count && h.every((e) => e.state !== "running")) return h;
-    if (Date.now() > until) {
-      throw new Error(`${name}: ${count} settled jobs expected, got ${JSON.stringify(h)}`);
-    }
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
 }
 
 /** A member runs a view command; resolves with its private answer, once it is written. */
@@ -65,7 +38,7 @@ async function view(
   );
   expect(reply.ephemeral).toBe(true);
   expect(reply.flags & EPHEMERAL).toBe(EPHEMERAL);
-  expect(reply.visibleTo).toBe(idOf(w, user));
+  expect(reply.visibleTo).toBe(memberId(w, user));
   expect(w.sim.requests.length).toBe(asked); // looking costs nothing: the proxy is never asked
   return reply;
 }
@@ -96,7 +69,7 @@ describe("/info", () => {
     ({ w: world } = await worldWithPolicy("members: { daily: 5, concurrent: 3 }\n"));
     await imagineGrid(world, "a red fox");
     await imagineGrid(world, "a blue owl");
-    await settled(world, "alice", 2);
+    await ledgerSettled(world, "alice", 2);
 
     const reply = await view(world, "info", {}, "alice");
     expect(reply.content).toContain("**Your mjcord credits**");
@@ -117,7 +90,7 @@ describe("/info", () => {
   it("without a policy: nothing is limited, and it says so", async () => {
     world = await startWorld();
     await imagineGrid(world, "a red fox");
-    await settled(world, "alice", 1);
+    await ledgerSettled(world, "alice", 1);
     const reply = await view(world, "info", {}, "alice");
     expect(reply.content).toContain("Today: **1** used, no limit");
     expect(reply.content).toContain("This month: **1** used, no limit");
@@ -133,10 +106,10 @@ describe("/info", () => {
     rewrite(`members: { daily: 5, cooldown_seconds: 3600 }\nroles:\n  "${vip}": { daily: 10 }\n`);
     world.fake.addMember("dave", { permissions: MANAGE_GUILD });
     await imagineGrid(world, "a blue owl", "bob");
-    await settled(world, "bob", 1);
+    await ledgerSettled(world, "bob", 1);
 
     const seen = await view(world, "info", { member: "bob" }, "dave");
-    expect(seen.content).toContain(`**mjcord credits of <@${idOf(world, "bob")}>**`);
+    expect(seen.content).toContain(`**mjcord credits of <@${memberId(world, "bob")}>**`);
     expect(seen.content).toContain("Today: **1** used, **9** left of 10");
     expect(seen.content).toMatch(/Cooldown: 3600 s between two starts, next start <t:\d+:R>/);
     expect(seen.allowedMentions).toEqual({ parse: [] });
@@ -163,7 +136,7 @@ describe("/history", () => {
       { user: "alice" },
     );
     const failed = await messageSaying(world, failing, /❌/);
-    await settled(world, "alice", 2);
+    await ledgerSettled(world, "alice", 2);
 
     const reply = await view(world, "history", {}, "alice");
     const [embed] = reply.embeds as Array<{ title: string; description: string }>;
@@ -187,7 +160,7 @@ describe("/history", () => {
   it("shows at most the last 10", async () => {
     world = await startWorld();
     for (let i = 1; i <= 11; i++) await imagineGrid(world, `fox ${i}`);
-    await settled(world, "alice", 11);
+    await ledgerSettled(world, "alice", 11);
     const reply = await view(world, "history", {}, "alice");
     const description = String(reply.embeds[0]?.description ?? "");
     expect(reply.embeds[0]).toMatchObject({ title: "Your last 10 jobs" });
@@ -215,16 +188,16 @@ describe("/usage", () => {
       { user: "bob" },
     );
     await messageSaying(world, failing, /❌/);
-    await settled(world, "alice", 2);
-    await settled(world, "bob", 1);
+    await ledgerSettled(world, "alice", 2);
+    await ledgerSettled(world, "bob", 1);
     expect(fox.id).not.toBe(owl.id);
 
     const refused = await view(world, "usage", { period: "today" }, "alice");
     expect(refused.content).toMatch(/^Only the server's admins .* usage\.$/);
     expect(refused.attachments).toEqual([]);
 
-    const alice = idOf(world, "alice");
-    const bob = idOf(world, "bob");
+    const alice = memberId(world, "alice");
+    const bob = memberId(world, "bob");
     for (const admin of ["dave", "erin"]) {
       for (const period of ["today", "month"] as const) {
         const reply = await view(world, "usage", { period }, admin);
