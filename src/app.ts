@@ -64,9 +64,10 @@ export async function startApp(options: AppOptions): Promise<App> {
   });
   policies.load();
   const store = await JobStore.openChecked(config.databaseUrl);
-  // Expired stashes (pictures kept for Retry, unconfirmed offers) are deleted on a timer.
+  // Expired stashes (pictures kept for Retry, unconfirmed offers), ledger rows and claims
+  // are deleted on a timer.
   store.sweepEvery(SWEEP_INTERVAL_MS, (error) =>
-    log.warn({ err: error }, "expired stashes not swept; next time"),
+    log.warn({ err: error }, "expired entries not swept; next time"),
   );
   const proxy = new MjClient({
     baseUrl: config.mjApiUrl,

@@ -1,7 +1,7 @@
 // keyv: jobs, the task -> job index, the in-flight index, the jobs watched after their
 // deadline, member preferences, stashes that expire (swept on a timer: keyv itself deletes an
-// expired entry only when it is read), and one-time claims (replayed interactions, double
-// clicks).
+// expired entry only when it is read), one-time claims (replayed interactions, double
+// clicks) and keyed values (the spending ledger), whose expired rows the same timer deletes.
 import { randomUUID } from "node:crypto";
 import { mkdirSync } from "node:fs";
 import { dirname, isAbsolute, resolve } from "node:path";
@@ -21,6 +21,18 @@ const INFLIGHT = "inflight";
 const WATCHED = "watched";
 /** Every stash and when it expires, so that a sweep finds them without reading them. */
 const STASHES = "stashes";
+
+/**
+ * The keys whose rows may carry a TTL and that no index lists (keyed values such as the
+ * ledger's, and claims): a sweep deletes those whose expiry has passed, found by the expiry
+ * keyv writes into each row. Never jobs, tasks, preferences or the indexes: none has a TTL.
+ */
+const EXPIRING = ["kv:", "claim:"];
+/**
+ * Keys a sweep reads per statement, and so at most deletes per statement: no statement of a
+ * sweep holds SQLite's write lock, or its connection, for long.
+ */
+const SWEEP_BATCH = 500;
 
 interface StashEntry {
   key: string;
@@ -191,7 +203,10 @@ export class JobStore {
     await this.updateIndex<StashEntry>(STASHES, (entries) => entries.filter((e) => e.key !== key));
   }
 
-  /** Deletes every expired stash; resolves with how many there were. */
+  /**
+   * Deletes every expired stash, then every expired keyed value and claim (`sweepExpired`);
+   * resolves with how many there were in all.
+   */
   async sweep(now = Date.now()): Promise<number> {
     let expired: StashEntry[] = [];
     await this.updateIndex<StashEntry>(STASHES, (entries) => {
@@ -199,7 +214,25 @@ export class JobStore {
       return entries.filter((e) => e.expiresAt > now);
     });
     for (const entry of expired) await this.keyv.delete(`stash:${entry.key}`);
-    return expired.length;
+    return expired.length + (await this.sweepExpired(now));
+  }
+
+  /**
+   * Deletes the keyed values and claims whose TTL has passed (keyv deletes an expired row only
+   * when it is read: without this the ledger's old days would stay in the database for ever);
+   * resolves with how many rows went. Only rows whose expiry is set and before `now`: a row
+   * kept without a TTL is never touched, nor one still within its TTL.
+   */
+  async sweepExpired(now = Date.now()): Promise<number> {
+    await this.ready;
+    const store: unknown = this.keyv.store;
+    const namespace = this.keyv.useKeyPrefix ? this.keyv.namespace : undefined;
+    const prefixes = EXPIRING.map((p) => (namespace ? `${namespace}:${p}` : p));
+    if (store instanceof KeyvSqlite) return sweepSqlite(store, prefixes, now);
+    if (store instanceof Map) return sweepMap(store, prefixes, now);
+    // Another adapter (Postgres, later) needs a statement of its own (its value column, its
+    // JSON functions): until it has one, nothing is swept there and nothing is lost.
+    return 0;
   }
 
   /** Sweeps now and then every `intervalMs` until the store is closed. */
@@ -266,6 +299,80 @@ export class JobStore {
     this.indexLock = next.catch(() => undefined);
     return next;
   }
+}
+
+/**
+ * The expired rows under `prefixes` in @keyv/sqlite's table (`key` the primary key, `value`
+ * keyv's JSON `{"value":…,"expires":<ms>}`, `expires` absent when there is no TTL). The
+ * range is read a batch of keys at a time along the key index, each batch from where the last
+ * ended, so the whole range is read once (a read: in WAL mode it blocks no writer); the expired
+ * keys of a batch are then deleted in one short statement that checks the expiry again, so a
+ * row written anew in between (a new TTL, or none) stays.
+ */
+async function sweepSqlite(db: KeyvSqlite, prefixes: string[], now: number): Promise<number> {
+  const table = db.opts.table ?? "keyv"; // already reduced to [A-Za-z0-9_] by the adapter
+  // A value that is not JSON (not written by keyv) has no expiry: it must not fail the sweep.
+  const expires = "CASE WHEN json_valid(value) THEN json_extract(value, '$.expires') END";
+  const remove =
+    `DELETE FROM ${table} WHERE key IN (SELECT value FROM json_each(?)) AND ${expires} < ?` +
+    " RETURNING key";
+  let deleted = 0;
+  for (const prefix of prefixes) {
+    // Keys compare bytewise (the column's BINARY collation), so every key that starts with
+    // `prefix` lies between it and `prefix` with its last character the next one (":" -> ";"),
+    // and the range is a search of the primary key's index, not a read of the whole table.
+    const end = prefix.slice(0, -1) + String.fromCharCode(prefix.charCodeAt(prefix.length - 1) + 1);
+    let after: string | undefined;
+    for (;;) {
+      // The next SWEEP_BATCH keys, each with whether it has expired: a read of bounded length
+      // however few rows have expired, so other statements on the connection never wait long.
+      const rows: Array<{ key: string; expired: number | null }> = await db.query(
+        `SELECT key, ${expires} < ? AS expired FROM ${table}` +
+          ` WHERE key ${after === undefined ? ">=" : ">"} ? AND key < ? ORDER BY key LIMIT ?`,
+        now,
+        after ?? prefix,
+        end,
+        SWEEP_BATCH,
+      );
+      const old = rows.filter((r) => r.expired === 1).map((r) => r.key);
+      if (old.length > 0) {
+        const gone: unknown[] = await db.query(remove, JSON.stringify(old), now);
+        deleted += gone.length;
+      }
+      if (rows.length < SWEEP_BATCH) break;
+      after = rows[rows.length - 1]?.key;
+    }
+  }
+  return deleted;
+}
+
+/** The same on keyv's own Map (`memory://`), which also drops an expired entry only when read. */
+function sweepMap(map: Map<unknown, unknown>, prefixes: string[], now: number): number {
+  let deleted = 0;
+  for (const [key, raw] of map) {
+    if (typeof key !== "string" || !prefixes.some((p) => key.startsWith(p))) continue;
+    const expires = expiryOf(raw);
+    if (expires !== undefined && expires < now) {
+      map.delete(key);
+      deleted += 1;
+    }
+  }
+  return deleted;
+}
+
+/** The expiry keyv wrote into a stored value (serialised or not), if it has one. */
+function expiryOf(raw: unknown): number | undefined {
+  let data = raw;
+  if (typeof raw === "string") {
+    try {
+      data = JSON.parse(raw);
+    } catch {
+      return undefined;
+    }
+  }
+  const expires =
+    typeof data === "object" && data !== null && "expires" in data ? data.expires : undefined;
+  return typeof expires === "number" ? expires : undefined;
 }
 
 /** A URL fit for a message: any password replaced. */
