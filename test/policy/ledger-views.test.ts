@@ -1,48 +1,19 @@
 // The ledger's entries of a period (for /usage): today, or every day of this month so far,
 // in the policy's time zone.
-import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { JobStore } from "../../src/jobs/store.js";
-import { Ledger, type SpendRequest } from "../../src/policy/ledger.js";
-import { jobStoreLedger } from "../../src/policy/ledger-store.js";
+import type { SpendRequest } from "../../src/policy/ledger.js";
 import type { Policy } from "../../src/policy/policy.js";
-import { policy, tempDir } from "./support.js";
+import { closeLedgerStores, GUILD, ledgerSetup, spendJob } from "./ledger-support.js";
+import { policy } from "./support.js";
 
-const GUILD = "100000000000000001";
 const OTHER_GUILD = "100000000000000009";
-const CHANNEL = "200000000000000002";
-const ALICE = "300000000000000003";
 
-const stores: JobStore[] = [];
-afterEach(async () => {
-  for (const s of stores.splice(0)) await s.close().catch(() => undefined);
-});
+afterEach(closeLedgerStores);
 
 function setup(p: Policy, start: string) {
-  const store = JobStore.open(`sqlite://${join(tempDir(), "ledger.sqlite")}`);
-  stores.push(store);
-  const clock = { now: Date.parse(start) };
-  const ledger = new Ledger({
-    store: jobStoreLedger(store),
-    policy: () => p,
-    now: () => clock.now,
-  });
-  const spend = async (id: string, over: Partial<SpendRequest> = {}) => {
-    const r = await ledger.reserve({
-      guildId: GUILD,
-      channelId: CHANNEL,
-      memberId: ALICE,
-      roleIds: [],
-      command: "imagine",
-      kind: "imagine",
-      mode: "fast",
-      now: clock.now,
-      ...over,
-    });
-    if (!r.ok) throw new Error(`refused: ${JSON.stringify(r.refusal)}`);
-    await ledger.commit(r.reservation, [id]);
-  };
-  return { ledger, clock, spend };
+  const s = ledgerSetup(p, { start: Date.parse(start) });
+  const spend = (id: string, over: Partial<SpendRequest> = {}) => spendJob(s, id, over);
+  return { ...s, spend };
 }
 
 describe("the ledger's entries of a period", () => {

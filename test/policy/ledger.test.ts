@@ -1,70 +1,31 @@
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { JobStore } from "../../src/jobs/store.js";
-import { Ledger, type SpendRequest } from "../../src/policy/ledger.js";
-import { jobStoreLedger } from "../../src/policy/ledger-store.js";
-import type { Policy } from "../../src/policy/policy.js";
+import type { SpendRequest } from "../../src/policy/ledger.js";
 import { UNLIMITED } from "../../src/policy/policy.js";
+import {
+  ALICE,
+  ask,
+  CHANNEL,
+  closeLedgerStores,
+  GUILD,
+  type LedgerSetup,
+  ledgerSetup,
+  NOW,
+  spendJob,
+} from "./ledger-support.js";
 import { policy, tempDir } from "./support.js";
 
-const GUILD = "100000000000000001";
-const CHANNEL = "200000000000000002";
-const ALICE = "300000000000000003";
 const BOB = "300000000000000004";
 const VIP = "400000000000000005";
-const NOW = Date.parse("2026-12-02T16:00:00Z");
 
-const stores: JobStore[] = [];
-afterEach(async () => {
-  for (const s of stores.splice(0)) await s.close().catch(() => undefined);
-});
-
-interface Setup {
-  ledger: Ledger;
-  store: JobStore;
-  clock: { now: number };
-  set(p: Policy): void;
-}
-
-function setup(p: Policy, url = `sqlite://${join(tempDir(), "ledger.sqlite")}`): Setup {
-  const store = JobStore.open(url);
-  stores.push(store);
-  const clock = { now: NOW };
-  let current = p;
-  const ledger = new Ledger({
-    store: jobStoreLedger(store),
-    policy: () => current,
-    now: () => clock.now,
-  });
-  return {
-    ledger,
-    store,
-    clock,
-    set: (next) => {
-      current = next;
-    },
-  };
-}
-
-const ask = (over: Partial<SpendRequest> = {}): SpendRequest => ({
-  guildId: GUILD,
-  channelId: CHANNEL,
-  memberId: ALICE,
-  roleIds: [],
-  command: "imagine",
-  kind: "imagine",
-  mode: "fast",
-  ...over,
-});
+afterEach(closeLedgerStores);
 
 /** Reserves and commits one job per call; resolves with the job ids. */
-async function spend(s: Setup, count: number, over: Partial<SpendRequest> = {}) {
+async function spend(s: LedgerSetup, count: number, over: Partial<SpendRequest> = {}) {
   const ids: string[] = [];
   for (let i = 0; i < count; i++) {
-    const r = await s.ledger.reserve({ ...ask(over), now: s.clock.now });
-    if (!r.ok) throw new Error(`refused: ${JSON.stringify(r.refusal)}`);
     const id = `job-${Math.random().toString(36).slice(2)}`;
-    await s.ledger.commit(r.reservation, [id]);
+    await spendJob(s, id, over);
     ids.push(id);
   }
   return ids;
@@ -72,7 +33,7 @@ async function spend(s: Setup, count: number, over: Partial<SpendRequest> = {}) 
 
 describe("the ledger: limits", () => {
   it("daily: refuses the job that would pass the limit, saying used, left and the reset", async () => {
-    const s = setup(policy("members: { daily: 3 }\ncosts: { imagine: 1 }"));
+    const s = ledgerSetup(policy("members: { daily: 3 }\ncosts: { imagine: 1 }"));
     await spend(s, 2);
     const big = await s.ledger.reserve(ask({ kind: "video" }));
     expect(big).toEqual({
@@ -99,7 +60,7 @@ describe("the ledger: limits", () => {
   });
 
   it("monthly, in the policy's time zone", async () => {
-    const s = setup(policy("timezone: Asia/Tokyo\nmembers: { monthly: 2 }"));
+    const s = ledgerSetup(policy("timezone: Asia/Tokyo\nmembers: { monthly: 2 }"));
     await spend(s, 2);
     const r = await s.ledger.reserve(ask());
     expect(r).toMatchObject({
@@ -112,14 +73,14 @@ describe("the ledger: limits", () => {
   });
 
   it("relax costs half: the mode multiplies what is counted", async () => {
-    const s = setup(policy("members: { daily: 1 }"));
+    const s = ledgerSetup(policy("members: { daily: 1 }"));
     await spend(s, 2, { mode: "relax" });
     expect((await s.ledger.used(GUILD, ALICE)).day).toBe(1);
     expect((await s.ledger.reserve(ask({ mode: "relax" }))).ok).toBe(false);
   });
 
   it("concurrent: jobs in flight; a job that ends frees its place", async () => {
-    const s = setup(policy("members: { concurrent: 2 }"));
+    const s = ledgerSetup(policy("members: { concurrent: 2 }"));
     const [first] = await spend(s, 2);
     expect(await s.ledger.reserve(ask())).toEqual({
       ok: false,
@@ -130,7 +91,7 @@ describe("the ledger: limits", () => {
   });
 
   it("cooldown: between the starts of two jobs of one member", async () => {
-    const s = setup(policy("members: { cooldown_seconds: 60 }"));
+    const s = ledgerSetup(policy("members: { cooldown_seconds: 60 }"));
     await spend(s, 1);
     s.clock.now = NOW + 59_000;
     expect(await s.ledger.reserve(ask({ now: s.clock.now }))).toEqual({
@@ -143,7 +104,7 @@ describe("the ledger: limits", () => {
   });
 
   it("the server budget: all members together", async () => {
-    const s = setup(policy("server: { daily: 3, monthly: 100 }"));
+    const s = ledgerSetup(policy("server: { daily: 3, monthly: 100 }"));
     await spend(s, 2);
     await spend(s, 1, { memberId: BOB });
     expect(await s.ledger.reserve(ask({ memberId: "300000000000000009" }))).toMatchObject({
@@ -155,7 +116,7 @@ describe("the ledger: limits", () => {
   });
 
   it("a role's more generous limit, a blocked role, channels, commands and modes", async () => {
-    const s = setup(
+    const s = ledgerSetup(
       policy(
         [
           "members: { daily: 1, modes: [relax], commands: [imagine] }",
@@ -206,14 +167,14 @@ describe("the ledger: limits", () => {
   });
 
   it("without a policy nothing is refused, but every job is still counted", async () => {
-    const s = setup(UNLIMITED);
+    const s = ledgerSetup(UNLIMITED);
     await spend(s, 30, { kind: "video_hd" });
     expect((await s.ledger.used(GUILD, ALICE)).day).toBe(30 * 26);
     expect((await s.ledger.used(GUILD, "*")).month).toBe(30 * 26);
   });
 
   it("follows the policy in force at each call", async () => {
-    const s = setup(UNLIMITED);
+    const s = ledgerSetup(UNLIMITED);
     await spend(s, 3);
     s.set(policy("members: { daily: 3 }"));
     expect((await s.ledger.reserve(ask())).ok).toBe(false);
@@ -222,13 +183,13 @@ describe("the ledger: limits", () => {
 
 describe("the ledger: all or nothing, giving back", () => {
   it("Imagine all: four jobs or none", async () => {
-    const s = setup(policy("members: { daily: 5, concurrent: 4 }"));
+    const s = ledgerSetup(policy("members: { daily: 5, concurrent: 4 }"));
     await spend(s, 2);
     expect(await s.ledger.reserve(ask({ jobs: 4 }))).toMatchObject({
       ok: false,
       refusal: { reason: "concurrent", used: 2, needed: 4 },
     });
-    const other = setup(policy("members: { daily: 5 }"));
+    const other = ledgerSetup(policy("members: { daily: 5 }"));
     await spend(other, 2);
     expect(await other.ledger.reserve(ask({ jobs: 4 }))).toMatchObject({
       ok: false,
@@ -236,7 +197,7 @@ describe("the ledger: all or nothing, giving back", () => {
     });
     // Nothing of the refused four was spent.
     expect((await other.ledger.used(GUILD, ALICE)).day).toBe(2);
-    const fresh = setup(policy("members: { daily: 4 }"));
+    const fresh = ledgerSetup(policy("members: { daily: 4 }"));
     const r = await fresh.ledger.reserve(ask({ jobs: 4 }));
     if (!r.ok) throw new Error("refused");
     expect(r.reservation.creditsPerJob).toBe(1);
@@ -244,7 +205,7 @@ describe("the ledger: all or nothing, giving back", () => {
   });
 
   it("release gives back every credit, the place in flight and the cooldown's start", async () => {
-    const s = setup(policy("members: { daily: 1, concurrent: 1, cooldown_seconds: 600 }"));
+    const s = ledgerSetup(policy("members: { daily: 1, concurrent: 1, cooldown_seconds: 600 }"));
     const r = await s.ledger.reserve(ask());
     if (!r.ok) throw new Error("refused");
     expect((await s.ledger.reserve(ask())).ok).toBe(false);
@@ -256,7 +217,7 @@ describe("the ledger: all or nothing, giving back", () => {
   });
 
   it("a commit of fewer jobs than reserved gives the rest back", async () => {
-    const s = setup(policy("members: { daily: 10 }"));
+    const s = ledgerSetup(policy("members: { daily: 10 }"));
     const r = await s.ledger.reserve(ask({ jobs: 4 }));
     if (!r.ok) throw new Error("refused");
     await s.ledger.commit(r.reservation, ["a", "b"]);
@@ -267,7 +228,7 @@ describe("the ledger: all or nothing, giving back", () => {
   });
 
   it("refund on FAILURE, a refusal or a cancel: once, into the period it was charged to", async () => {
-    const s = setup(policy("members: { daily: 2, concurrent: 5 }"));
+    const s = ledgerSetup(policy("members: { daily: 2, concurrent: 5 }"));
     const [failed, refused] = (await spend(s, 2)) as [string, string];
     expect((await s.ledger.reserve(ask())).ok).toBe(false);
     const entry = await s.ledger.refund(failed, "failed");
@@ -289,7 +250,7 @@ describe("the ledger: all or nothing, giving back", () => {
   });
 
   it("N simultaneous reserves at the edge of a limit never spend past it", async () => {
-    const s = setup(policy("members: { daily: 5, concurrent: 20 }\nserver: { daily: 7 }"));
+    const s = ledgerSetup(policy("members: { daily: 5, concurrent: 20 }\nserver: { daily: 7 }"));
     await spend(s, 3);
     const results = await Promise.all(
       Array.from({ length: 12 }, (_, i) =>
@@ -300,7 +261,7 @@ describe("the ledger: all or nothing, giving back", () => {
     expect(won).toHaveLength(4); // 2 more for Alice (5), then the server's 7
     expect((await s.ledger.used(GUILD, ALICE)).day).toBe(5);
     expect((await s.ledger.used(GUILD, "*")).day).toBe(7);
-    const concurrent = setup(policy("members: { concurrent: 3 }"));
+    const concurrent = ledgerSetup(policy("members: { concurrent: 3 }"));
     const flights = await Promise.all(
       Array.from({ length: 10 }, () => concurrent.ledger.reserve(ask({ jobs: 2 }))),
     );
@@ -311,13 +272,13 @@ describe("the ledger: all or nothing, giving back", () => {
 describe("the ledger: entries", () => {
   it("writes an entry per job, kept in the store, with history and the day's list", async () => {
     const url = `sqlite://${join(tempDir(), "ledger.sqlite")}`;
-    const s = setup(policy("members: { daily: 50 }"), url);
+    const s = ledgerSetup(policy("members: { daily: 50 }"), { url });
     const r = await s.ledger.reserve(ask({ kind: "upscale", mode: "relax", command: null }));
     if (!r.ok) throw new Error("refused");
     await s.ledger.commit(r.reservation, ["job-1"]);
     const [second] = await spend(s, 1);
     await s.store.close();
-    const again = setup(policy("members: { daily: 50 }"), url);
+    const again = ledgerSetup(policy("members: { daily: 50 }"), { url });
     expect(await again.ledger.entry("job-1")).toEqual({
       jobId: "job-1",
       guildId: GUILD,
@@ -346,7 +307,7 @@ describe("the ledger: entries", () => {
   });
 
   it("says where a member stands (for /info)", async () => {
-    const s = setup(policy("members: { daily: 10, monthly: 100, cooldown_seconds: 30 }"));
+    const s = ledgerSetup(policy("members: { daily: 10, monthly: 100, cooldown_seconds: 30 }"));
     await spend(s, 1, { kind: "video" });
     expect(await s.ledger.usage(GUILD, ALICE, [])).toMatchObject({
       day: { used: 8, limit: 10, left: 2, resetsAt: Date.parse("2026-12-03T00:00:00Z") },
