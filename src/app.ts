@@ -10,6 +10,7 @@ import type { BotContext } from "./discord/context.js";
 import { watchGateway } from "./discord/gateway.js";
 import { Presenter } from "./discord/presenter.js";
 import { Publisher } from "./discord/publisher.js";
+import { Capabilities } from "./jobs/capabilities.js";
 import { JobStore } from "./jobs/store.js";
 import { Tracker } from "./jobs/tracker.js";
 import type { Logger } from "./log.js";
@@ -74,6 +75,7 @@ export async function startApp(options: AppOptions): Promise<App> {
     apiKey: config.mjApiKey,
     authHeader: config.mjAuthHeader,
     mode: config.mjMode,
+    modeStyle: config.mjModeStyle,
     log: log.child({ module: "mj" }),
   });
   const client = createClient(config.discordApiUrl);
@@ -90,6 +92,7 @@ export async function startApp(options: AppOptions): Promise<App> {
     },
   });
   const presenter = new Presenter(publisher, log.child({ module: "presenter" }));
+  const capabilities = await Capabilities.load(store, config.mjDisable);
   const ledger = new Ledger({ store: jobStoreLedger(store), policy: () => policies.current });
   const tracker = new Tracker({
     source: proxy,
@@ -111,11 +114,17 @@ export async function startApp(options: AppOptions): Promise<App> {
       return policies.current;
     },
     ledger,
+    capabilities,
   };
   const router = routeInteractions(client, context, options.commands ?? allCommands);
   const gateway = watchGateway(client, log.child({ module: "gateway" }));
+  // The speed style is probed (MJ_MODE_STYLE=auto) right after a ping that got an answer; a
+  // proxy that is down now is probed before its first submit instead.
   const proxyCheck = proxy.ping().then(
-    (ms) => ({ ms }),
+    async (ms) => {
+      await proxy.speedStyle();
+      return { ms };
+    },
     (error: unknown) => ({ error }),
   );
   try {

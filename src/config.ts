@@ -3,7 +3,13 @@
 import { existsSync, readFileSync } from "node:fs";
 import { parseEnv } from "node:util";
 
-export type MjMode = "fast" | "relax" | "none";
+export type MjMode = "fast" | "relax" | "turbo" | "none";
+/**
+ * How a speed reaches the proxy: `/fast/mj/…` (path, openai-hk), `/mj-fast/mj/…` (mj-path,
+ * trueai and many gateways), `/mj/…` with `accountFilter.modes` (filter), or found by
+ * probing the proxy once (auto).
+ */
+export type MjModeStyle = "path" | "mj-path" | "filter" | "auto";
 export type MjAuthHeader = "authorization" | "mj-api-secret";
 export type LogLevel = "fatal" | "error" | "warn" | "info" | "debug" | "trace" | "silent";
 
@@ -15,6 +21,9 @@ export interface Config {
   mjApiKey: string;
   mjAuthHeader: MjAuthHeader;
   mjMode: MjMode;
+  mjModeStyle: MjModeStyle;
+  /** Features the operator switched off (MJ_DISABLE): answered "this proxy cannot …". */
+  mjDisable: ProxyFeature[];
   databaseUrl: string;
   pollIntervalMs: number;
   logLevel: LogLevel;
@@ -45,7 +54,23 @@ export class ConfigError extends Error {
 type Env = Record<string, string | undefined>;
 
 /** Every speed mode there is (`none`: no speed chosen, the proxy's own default). */
-export const MJ_MODES: readonly MjMode[] = ["fast", "relax", "none"];
+export const MJ_MODES: readonly MjMode[] = ["fast", "relax", "turbo", "none"];
+export const MJ_MODE_STYLES: readonly MjModeStyle[] = ["path", "mj-path", "filter", "auto"];
+/**
+ * What a proxy may not offer, each one route of its API: switched off by the operator
+ * (MJ_DISABLE) or learned when the proxy answers 404/405 (not routed).
+ */
+export const PROXY_FEATURES = [
+  "blend",
+  "describe",
+  "shorten",
+  "video",
+  "edits",
+  "swapface",
+  "seed",
+  "cancel",
+] as const;
+export type ProxyFeature = (typeof PROXY_FEATURES)[number];
 const AUTH_HEADERS: readonly MjAuthHeader[] = ["authorization", "mj-api-secret"];
 const LOG_LEVELS: readonly LogLevel[] = [
   "fatal",
@@ -91,6 +116,21 @@ export function loadConfig(
       message: `"${env[name]}" is not allowed; expected one of ${allowed.join(", ")}`,
     });
     return fallback;
+  };
+  /** A comma-separated list, each item one of `allowed`; unset or empty = none. */
+  const list = <T extends string>(name: string, allowed: readonly T[]): T[] => {
+    const items = (value(name) ?? "")
+      .split(",")
+      .map((item) => item.trim().toLowerCase())
+      .filter((item) => item !== "");
+    const unknown = items.filter((item) => !(allowed as readonly string[]).includes(item));
+    if (unknown.length > 0) {
+      problems.push({
+        variable: name,
+        message: `${unknown.map((u) => `"${u}"`).join(", ")} ${unknown.length === 1 ? "is" : "are"} not allowed; expected a comma-separated list of ${allowed.join(", ")}`,
+      });
+    }
+    return [...new Set(items.filter((item): item is T => !unknown.includes(item)))];
   };
   const url = (name: string, fallback: string | undefined): string | undefined => {
     const v = value(name);
@@ -145,6 +185,8 @@ export function loadConfig(
     mjApiKey,
     mjAuthHeader: oneOf("MJ_AUTH_HEADER", AUTH_HEADERS, "authorization"),
     mjMode: oneOf("MJ_MODE", MJ_MODES, "fast"),
+    mjModeStyle: oneOf("MJ_MODE_STYLE", MJ_MODE_STYLES, "auto"),
+    mjDisable: list("MJ_DISABLE", PROXY_FEATURES),
     databaseUrl: value("DATABASE_URL") ?? "sqlite://data/mjcord.sqlite",
     pollIntervalMs: number("POLL_INTERVAL_MS", 3000, 250, 600_000, true),
     logLevel: oneOf("LOG_LEVEL", LOG_LEVELS, "info"),

@@ -29,6 +29,8 @@ describe("loadConfig", () => {
       mjApiKey: "hk-key",
       mjAuthHeader: "authorization",
       mjMode: "fast",
+      mjModeStyle: "auto",
+      mjDisable: [],
       databaseUrl: "sqlite://data/mjcord.sqlite",
       pollIntervalMs: 3000,
       logLevel: "info",
@@ -46,7 +48,9 @@ describe("loadConfig", () => {
       DISCORD_API_URL: "http://127.0.0.1:9999/api/",
       MJ_API_URL: "http://127.0.0.1:8787/mj",
       MJ_AUTH_HEADER: "Mj-Api-Secret",
-      MJ_MODE: "relax",
+      MJ_MODE: "turbo",
+      MJ_MODE_STYLE: "mj-path",
+      MJ_DISABLE: "video, Edits,video",
       DATABASE_URL: "sqlite://tmp/x.sqlite",
       POLL_INTERVAL_MS: "1500",
       LOG_LEVEL: "debug",
@@ -59,7 +63,9 @@ describe("loadConfig", () => {
       discordApiUrl: "http://127.0.0.1:9999/api",
       mjApiUrl: "http://127.0.0.1:8787",
       mjAuthHeader: "mj-api-secret",
-      mjMode: "relax",
+      mjMode: "turbo",
+      mjModeStyle: "mj-path",
+      mjDisable: ["video", "edits"],
       databaseUrl: "sqlite://tmp/x.sqlite",
       pollIntervalMs: 1500,
       logLevel: "debug",
@@ -67,6 +73,20 @@ describe("loadConfig", () => {
       jobTimeoutMinutes: 90,
       allowPrivateImageUrls: true,
     });
+  });
+
+  it("names MJ_MODE_STYLE and MJ_DISABLE when they hold what is not allowed", () => {
+    const found = problemsOf({
+      ...required,
+      MJ_MODE_STYLE: "prefix",
+      MJ_DISABLE: "video,warp,seeds",
+    });
+    expect(found.get("MJ_MODE_STYLE")).toBe(
+      '"prefix" is not allowed; expected one of path, mj-path, filter, auto',
+    );
+    expect(found.get("MJ_DISABLE")).toBe(
+      '"warp", "seeds" are not allowed; expected a comma-separated list of blend, describe, shorten, video, edits, swapface, seed, cancel',
+    );
   });
 
   it("reads ALLOW_PRIVATE_IMAGE_URLS as a switch, and names it when it is neither", () => {
@@ -106,7 +126,7 @@ describe("loadConfig", () => {
       DISCORD_API_URL: "ftp://x",
       MJ_API_URL: "not a url",
       MJ_AUTH_HEADER: "x-api-key",
-      MJ_MODE: "turbo",
+      MJ_MODE: "warp",
       DATABASE_URL: "data/mjcord.sqlite",
       POLL_INTERVAL_MS: "fast",
       LOG_LEVEL: "loud",
@@ -123,7 +143,7 @@ describe("loadConfig", () => {
       "MJ_MODE",
       "POLL_INTERVAL_MS",
     ]);
-    expect(problems.get("MJ_MODE")).toContain("fast, relax, none");
+    expect(problems.get("MJ_MODE")).toContain("fast, relax, turbo, none");
     expect(problems.get("MJ_AUTH_HEADER")).toContain("authorization, mj-api-secret");
     expect(problems.get("POLL_INTERVAL_MS")).toContain("whole number");
   });

@@ -1,5 +1,6 @@
 // What every command, press and form handler is given.
 import type { Config } from "../config.js";
+import type { Capabilities } from "../jobs/capabilities.js";
 import type { JobStore } from "../jobs/store.js";
 import type { Tracker } from "../jobs/tracker.js";
 import type { Logger } from "../log.js";
@@ -21,4 +22,6 @@ export interface BotContext {
   readonly policy: Policy;
   /** Credits spent and reserved, and an entry per job. */
   ledger: Ledger;
+  /** What the proxy can do: switched off by the operator, or learned from a 404/405. */
+  capabilities: Capabilities;
 }

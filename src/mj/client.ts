@@ -3,7 +3,7 @@
 // 5xx. A submit is retried only when the connection itself failed, i.e. when the request
 // cannot have reached the proxy: a job is never submitted (and charged) twice.
 import { Agent, type Dispatcher, request } from "undici";
-import { MJ_MODES, type MjAuthHeader, type MjMode } from "../config.js";
+import { MJ_MODES, type MjAuthHeader, type MjMode, type MjModeStyle } from "../config.js";
 import { mayFollowSubmit, ProxyError } from "./errors.js";
 import {
   parseJson,
@@ -20,8 +20,13 @@ export interface MjClientOptions {
   baseUrl: string;
   apiKey: string;
   authHeader?: MjAuthHeader;
-  /** Default speed mode, chosen by path prefix; each submit may override it. */
+  /** Default speed mode; each submit may override it. */
   mode?: MjMode;
+  /**
+   * How a speed reaches the proxy (see MjModeStyle); `auto` probes once, before the first
+   * submit. Default `path`.
+   */
+  modeStyle?: MjModeStyle;
   /** Sent with every submit that does not name its own. */
   notifyHook?: string;
   connectTimeoutMs?: number;
@@ -33,7 +38,11 @@ export interface MjClientOptions {
   seedTimeoutMs?: number;
   retry?: { attempts?: number; baseDelayMs?: number; maxDelayMs?: number };
   dispatcher?: Dispatcher;
-  log?: { debug(obj: object, msg?: string): void; warn(obj: object, msg?: string): void };
+  log?: {
+    debug(obj: object, msg?: string): void;
+    warn(obj: object, msg?: string): void;
+    info?(obj: object, msg?: string): void;
+  };
   /** For tests of the backoff: a source of [0, 1) numbers. */
   random?: () => number;
 }
@@ -81,6 +90,13 @@ export interface ActionRequest extends SubmitCommon {
   customId: string;
   /** trueai: force the remix form (code 21) for V/pan/reroll/animate. */
   enableRemix?: boolean;
+}
+/** Legacy proxies (novicezk): `/submit/change`, for U1–U4, V1–V4 and 🔄 of a grid. */
+export interface ChangeRequest extends SubmitCommon {
+  taskId: string;
+  action: "UPSCALE" | "VARIATION" | "REROLL";
+  /** 1–4; ignored for REROLL. */
+  index?: number;
 }
 export interface ModalRequest {
   /** The MODAL task id returned with code 21, not its parent. */
@@ -135,6 +151,28 @@ const CONNECT_ERRORS = new Set([
   "ENETUNREACH",
 ]);
 const LIST_BATCH = 100;
+/** A speed style that can be probed, and the route prefix it uses. */
+const PROBES: ReadonlyArray<readonly [Exclude<MjModeStyle, "auto" | "filter">, string]> = [
+  ["path", "/fast/mj"],
+  ["mj-path", "/mj-fast/mj"],
+];
+const PROBE_TIMEOUT_MS = 5_000;
+/** The submits whose body takes `accountFilter` (trueai's DTOs). */
+const FILTERED = new Set([
+  "submit/imagine",
+  "submit/blend",
+  "submit/describe",
+  "submit/shorten",
+  "submit/video",
+  "submit/edits",
+  "insight-face/swap",
+]);
+
+/** The speed style in use, and whether probing found it (or it was configured). */
+export interface SpeedStyle {
+  style: Exclude<MjModeStyle, "auto">;
+  probed: boolean;
+}
 
 export class MjClient {
   private readonly baseUrl: string;
@@ -166,7 +204,61 @@ export class MjClient {
       baseDelayMs: options.retry?.baseDelayMs ?? 300,
       maxDelayMs: options.retry?.maxDelayMs ?? 5_000,
     };
+    const style = options.modeStyle ?? "path";
+    this.style = style === "auto" ? null : style;
   }
+
+  /**
+   * The speed style submits use. With `auto`, the first call probes the proxy with a
+   * harmless read (list-by-condition with no ids) on `/fast/mj`, then `/mj-fast/mj`, and
+   * takes the first that is routed; when neither is (404/405), `filter` on `/mj`. A probe
+   * that gets no clear answer (the proxy is down, refuses the key) leaves it to be probed
+   * again next time, and `filter` is used meanwhile: every proxy routes `/mj`.
+   */
+  speedStyle(): Promise<SpeedStyle> {
+    if (this.style !== null) return Promise.resolve({ style: this.style, probed: false });
+    this.probing ??= this.probe().finally(() => {
+      this.probing = null;
+    });
+    return this.probing;
+  }
+
+  private async probe(): Promise<SpeedStyle> {
+    let unclear = false;
+    for (const [style, prefix] of PROBES) {
+      const status = await this.exchange(
+        "POST",
+        `${this.baseUrl}${prefix}/task/list-by-condition`,
+        JSON.stringify({ ids: [] }),
+        PROBE_TIMEOUT_MS,
+      )
+        .then((answer) => answer.status)
+        .catch(() => null);
+      if (status !== null && status >= 200 && status < 300) return this.found(style, prefix);
+      if (status !== 404 && status !== 405) unclear = true;
+    }
+    if (unclear) {
+      this.options.log?.warn(
+        {},
+        "the proxy's speed routes could not be probed; /mj with accountFilter for now, probed again on the next submit",
+      );
+      return { style: "filter", probed: true };
+    }
+    return this.found("filter", "/mj");
+  }
+
+  private found(style: Exclude<MjModeStyle, "auto">, prefix: string): SpeedStyle {
+    this.style = style;
+    const how = style === "filter" ? "/mj/… with accountFilter.modes" : `${prefix}/…`;
+    this.options.log?.info?.({ modeStyle: style }, `the proxy routes speeds as ${style} (${how})`);
+    return { style, probed: true };
+  }
+
+  /** The longest a submit waits for the proxy's answer. */
+
+  /** `auto`: what probing found (null until it did); otherwise the configured style. */
+  private style: Exclude<MjModeStyle, "auto"> | null;
+  private probing: Promise<SpeedStyle> | null = null;
 
   /** The longest a submit waits for the proxy's answer. */
   get submitTimeoutMs(): number {
@@ -212,6 +304,31 @@ export class MjClient {
       customId: req.customId,
       enableRemix: req.enableRemix,
     });
+  }
+
+  /** `/submit/change` (legacy proxies without `/submit/action`): U, V or 🔄 of a grid. */
+  change(req: ChangeRequest): Promise<SubmitOutcome> {
+    return this.submit("submit/change", req, {
+      taskId: req.taskId,
+      action: req.action,
+      index: req.action === "REROLL" ? undefined : req.index,
+    });
+  }
+
+  /** `POST /task/{id}/cancel` (trueai): a queued or running task ends as FAILURE. */
+  async cancel(id: string): Promise<void> {
+    const answer = await this.send(
+      "POST",
+      `/mj/task/${encodeURIComponent(id)}/cancel`,
+      {},
+      this.opts.readTimeoutMs,
+      "read",
+      1,
+    );
+    const envelope = safeJson(answer.text);
+    const code = typeof envelope?.code === "number" ? envelope.code : undefined;
+    const ok = answer.status >= 200 && answer.status < 300 && (code === undefined || code === 1);
+    if (!ok) throw refusal(answer);
   }
 
   /** `/submit/modal`: confirm a MODAL task with its prompt (and mask for Vary (Region)). */
@@ -333,11 +450,24 @@ export class MjClient {
     if (this.ownsDispatcher) await this.dispatcher.close();
   }
 
-  private prefix(mode: MjMode | undefined): string {
+  /**
+   * Where a submit goes and what it adds for its speed: a path prefix (`/fast`, `/mj-fast`)
+   * or, with `filter`, `accountFilter.modes` on the endpoints that read it.
+   */
+  private speed(
+    mode: MjMode | undefined,
+    style: Exclude<MjModeStyle, "auto">,
+    endpoint: string,
+  ): { prefix: string; extra: Record<string, unknown> } {
     const m = mode ?? this.opts.mode;
     // The last line of defence: a mode becomes a path segment, so only known ones pass.
     if (!MJ_MODES.includes(m)) throw new Error(`unknown speed mode ${JSON.stringify(m)}`);
-    return m === "none" ? "" : `/${m}`;
+    if (m === "none") return { prefix: "", extra: {} };
+    if (style === "path") return { prefix: `/${m}`, extra: {} };
+    if (style === "mj-path") return { prefix: `/mj-${m}`, extra: {} };
+    // An action or modal runs on the account of the task it follows: no filter there.
+    if (!FILTERED.has(endpoint)) return { prefix: "", extra: {} };
+    return { prefix: "", extra: { accountFilter: { modes: [m.toUpperCase()] } } };
   }
 
   private async submit(
@@ -346,8 +476,10 @@ export class MjClient {
     body: Record<string, unknown>,
   ): Promise<SubmitOutcome> {
     const notifyHook = common.notifyHook ?? this.options.notifyHook;
-    const full = { ...body, notifyHook: notifyHook || undefined, state: common.state };
-    const path = `${this.prefix(common.mode)}/mj/${endpoint}`;
+    const { style } = await this.speedStyle();
+    const { prefix, extra } = this.speed(common.mode, style, endpoint);
+    const full = { ...body, ...extra, notifyHook: notifyHook || undefined, state: common.state };
+    const path = `${prefix}/mj/${endpoint}`;
     const answer = await this.send(
       "POST",
       path,

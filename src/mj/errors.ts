@@ -64,6 +64,14 @@ export class ProxyError extends Error {
     return !(this.kind === "rejected" && (this.code === 4 || this.code === 24));
   }
 
+  /**
+   * The proxy has no such route (HTTP 404 or 405 without an envelope code): it cannot do
+   * this at all, as opposed to not knowing a task (code 3, which trueai sends with a 404).
+   */
+  get routeMissing(): boolean {
+    return (this.httpStatus === 404 || this.httpStatus === 405) && this.code === undefined;
+  }
+
   /** The task (or button's parent) is unknown to the proxy (code 3 / HTTP 404). */
   get isNotFound(): boolean {
     return this.code === 3 || this.httpStatus === 404;

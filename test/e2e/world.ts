@@ -55,6 +55,8 @@ export async function startWorld(options: WorldOptions = {}): Promise<World> {
     mjApiKey: "sim-key-for-tests",
     mjAuthHeader: "authorization",
     mjMode: "fast",
+    mjModeStyle: "auto",
+    mjDisable: [],
     databaseUrl: `sqlite://${join(dir, "mjcord.sqlite")}`,
     pollIntervalMs: options.pollIntervalMs ?? 60,
     logLevel: "warn",
