@@ -1,4 +1,7 @@
-/** API-key check: `Authorization: Bearer KEY`, the raw key in Authorization, or `mj-api-secret`. */
+/**
+ * API-key check: `Authorization: Bearer KEY`, the raw key in Authorization, or `mj-api-secret`
+ * (legacy: `mj-api-secret` only).
+ */
 import { createHash, timingSafeEqual } from "node:crypto";
 import type { IncomingHttpHeaders } from "node:http";
 import { json, type Reply, text } from "./envelope.js";
@@ -29,7 +32,21 @@ export function offeredKeys(headers: IncomingHttpHeaders): string[] {
   return keys.filter((k) => k.length > 0);
 }
 
-export function checkAuth(headers: IncomingHttpHeaders, apiKey: string | undefined): AuthResult {
+/**
+ * java (§1) reads only `mj-api-secret`, and only when a secret is configured: without one every
+ * request passes, with one a wrong or missing header is a 401 with an empty body.
+ */
+export function checkAuth(
+  headers: IncomingHttpHeaders,
+  apiKey: string | undefined,
+  dialect: Dialect = "trueai",
+): AuthResult {
+  if (dialect === "legacy") {
+    if (apiKey === undefined) return "ok";
+    const secret = first(headers["mj-api-secret"]);
+    if (!secret) return "missing";
+    return same(secret, apiKey) ? "ok" : "wrong";
+  }
   const keys = offeredKeys(headers);
   if (keys.length === 0) return "missing";
   if (apiKey === undefined) return "ok";
@@ -41,5 +58,6 @@ export function unauthorised(result: AuthResult, dialect: Dialect): Reply {
   if (dialect === "gateway") {
     return json({ error: { message: "无效的令牌", type: "new_api_error" } }, 401);
   }
+  if (dialect === "legacy") return text(401);
   return result === "missing" ? text(401, "Authorization header missing.") : text(401);
 }

@@ -56,8 +56,11 @@ export function modeOf(call: Call, prompt: string | null): string {
     (typeof filter === "object" && filter !== null
       ? (filter as Record<string, unknown>).modes
       : undefined) ?? call.body.modes;
-  if (Array.isArray(modes) && typeof modes[0] === "string" && modes[0]) {
-    return modes[0].toUpperCase();
+  if (Array.isArray(modes)) {
+    const known = modes
+      .map((m) => (typeof m === "string" ? m.trim().toUpperCase() : ""))
+      .find((m): m is Speed => m === "FAST" || m === "RELAX" || m === "TURBO");
+    if (known) return known;
   }
   return speedFlag(prompt ?? "") ?? "FAST";
 }

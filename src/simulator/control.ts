@@ -45,16 +45,44 @@ export function control(c: Controls, method: string, pathname: string, body: unk
   return json(c.faults.list());
 }
 
-export function helpPage(base: string): Reply {
-  const lines = [
-    "mjcord proxy simulator: answers like a Midjourney proxy (trueai/plus shape).",
-    "",
-    `Point mjcord at it:  MJ_API_URL=${base}  MJ_API_KEY=<any non-empty key unless SIM_API_KEY is set>`,
-    "",
-    "API (prefixes /mj, /fast/mj, /relax/mj, /mj-fast/mj, /mj-relax/mj, /mj-turbo/mj):",
+const ROUTE_PREFIXES: Record<SimConfig["routes"], string> = {
+  all: "/mj, /fast/mj, /relax/mj, /turbo/mj, /mj-fast/mj, /mj-relax/mj, /mj-turbo/mj",
+  "mj-path": "/mj, /mj-fast/mj, /mj-relax/mj, /mj-turbo/mj",
+  path: "/mj, /fast/mj, /relax/mj, /turbo/mj",
+  filter: "/mj only (speed from accountFilter.modes)",
+};
+
+function apiLines(config: SimConfig): string[] {
+  if (config.dialect === "legacy") {
+    return [
+      "API (legacy novicezk: /mj only; key in mj-api-secret when SIM_API_KEY is set):",
+      "  POST /mj/submit/imagine|blend|describe|change|simple-change",
+      "  GET  /mj/task/{id}/fetch, GET /mj/task/list|queue, POST /mj/task/list-by-condition",
+    ];
+  }
+  return [
+    `API (prefixes ${ROUTE_PREFIXES[config.routes]}):`,
     "  POST /mj/submit/imagine|blend|describe|shorten|action|modal|video|edits",
     "  POST /mj/insight-face/swap",
     "  GET  /mj/task/{id}/fetch, GET /mj/task/{id}/image-seed, POST /mj/task/list-by-condition",
+    `  POST /mj/task/{id}/cancel${config.dialect === "gateway" ? "" : ", GET /mj/task/list|queue"}`,
+  ];
+}
+
+export function helpPage(base: string, config: SimConfig): Reply {
+  const lines = [
+    `mjcord proxy simulator: answers like a Midjourney proxy (dialect ${config.dialect}).`,
+    "",
+    `Point mjcord at it:  MJ_API_URL=${base}  MJ_API_KEY=<any non-empty key unless SIM_API_KEY is set>`,
+    "",
+    ...apiLines(config),
+    ...(config.unrouted.length > 0
+      ? [`  not routed (HTTP 404): ${config.unrouted.join(", ")}`]
+      : []),
+    "",
+    "Options (SIM_* at start, or POST /sim/config): dialect trueai|gateway|legacy,",
+    "  routes all|mj-path|path|filter, unrouted <endpoint,…>, remix, stepMs, imageSize,",
+    "  unknownFetch, seedSupport, editsSupported, videoSupported, shortenPicks, recordLimit",
     "",
     "Control: GET|POST /sim/config, GET|POST|DELETE /sim/faults",
     "",

@@ -6,10 +6,12 @@ export { TRIGGERS, type TriggerRow } from "./triggers.js";
 export type {
   Button,
   Dialect,
+  Endpoint,
   Envelope,
   Fault,
   MediaLink,
   RecordedRequest,
+  RouteStyle,
   Simulator,
   SimulatorOptions,
   TaskStatus,

@@ -1,5 +1,27 @@
 /** Simulator options: defaults, validation of partial updates, and a key-free view. */
-import type { SimConfig, SimulatorOptions } from "./types.js";
+import type { Endpoint, SimConfig, SimulatorOptions } from "./types.js";
+
+/** Every endpoint name `unrouted` accepts. */
+export const ENDPOINTS: readonly Endpoint[] = [
+  "imagine",
+  "blend",
+  "describe",
+  "shorten",
+  "action",
+  "modal",
+  "video",
+  "edits",
+  "swap",
+  "change",
+  "simple-change",
+  "fetch",
+  "list-by-condition",
+  "list-by-ids",
+  "list",
+  "queue",
+  "seed",
+  "cancel",
+];
 
 export const DEFAULTS: SimConfig = {
   host: "127.0.0.1",
@@ -10,6 +32,8 @@ export const DEFAULTS: SimConfig = {
   imageSize: 512,
   remix: false,
   dialect: "trueai",
+  routes: "all",
+  unrouted: [],
   unknownFetch: "204",
   seedSupport: true,
   editsSupported: true,
@@ -39,7 +63,12 @@ const CHECKS: Record<keyof SimulatorOptions, [Check, string]> = {
   stepMs: [intIn(0, 600_000), "an integer 0-600000"],
   imageSize: [intIn(16, 4096), "an integer 16-4096"],
   remix: [isBool, "a boolean"],
-  dialect: [oneOf("trueai", "gateway"), '"trueai" or "gateway"'],
+  dialect: [oneOf("trueai", "gateway", "legacy"), '"trueai", "gateway" or "legacy"'],
+  routes: [oneOf("all", "mj-path", "path", "filter"), '"all", "mj-path", "path" or "filter"'],
+  unrouted: [
+    (v) => Array.isArray(v) && v.every((e) => ENDPOINTS.includes(e as Endpoint)),
+    `a list of endpoint names (${ENDPOINTS.join(", ")})`,
+  ],
   unknownFetch: [oneOf("empty200", "204"), '"empty200" or "204"'],
   seedSupport: [isBool, "a boolean"],
   editsSupported: [isBool, "a boolean"],
@@ -75,6 +104,7 @@ export function applyOptions(config: SimConfig, update: Partial<SimulatorOptions
   for (const [key, value] of Object.entries(update)) {
     if (!(key in CHECKS)) continue;
     if (value === null) target[key] = (DEFAULTS as unknown as Record<string, unknown>)[key];
+    else if (Array.isArray(value)) target[key] = [...new Set(value)];
     else if (value !== undefined || key === "apiKey") target[key] = value;
   }
   return next;

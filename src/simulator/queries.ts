@@ -11,7 +11,8 @@ export function fetchTask(ctx: Ctx, id: string): Reply {
   if (task) return json(view(task, ctx.config.dialect));
   if (ctx.config.dialect === "gateway") return gatewayError(400, 4, "task_no_found ");
   // java: HTTP 200 with an empty body; trueai: ASP.NET's 204 for a null result.
-  return ctx.config.unknownFetch === "204" ? text(204) : text(200, "", "application/json");
+  const java = ctx.config.dialect === "legacy" || ctx.config.unknownFetch === "empty200";
+  return java ? text(200, "", "application/json") : text(204);
 }
 
 /** Known ids only, in reverse request order (never the request order); null or empty gives []. */
@@ -41,14 +42,11 @@ export function imageSeed(ctx: Ctx, id: string): Reply {
   return envelope(1, "成功", task.seedValue);
 }
 
-/** GET /mj/task/list: the latest 100 (trueai). */
+/** GET /mj/task/list: the latest 100 (trueai); java returns them all, newest first. */
 export function listTasks(ctx: Ctx): Reply {
-  return json(
-    ctx.store
-      .list()
-      .slice(0, 100)
-      .map((t) => view(t, ctx.config.dialect)),
-  );
+  const all = ctx.store.list();
+  const shown = ctx.config.dialect === "legacy" ? all : all.slice(0, 100);
+  return json(shown.map((t) => view(t, ctx.config.dialect)));
 }
 
 /** GET /mj/task/queue: tasks waiting or running. */

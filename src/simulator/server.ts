@@ -116,12 +116,13 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
 
   function dispatch(req: IncomingMessage, pathname: string, body: unknown): Reply {
     const method = req.method ?? "GET";
-    if (pathname === "/" && method === "GET") return helpPage(base());
+    if (pathname === "/" && method === "GET") return helpPage(base(), config);
     if (isControlPath(pathname)) {
       // Open on loopback; guarded by the key when one is configured.
       if (config.apiKey !== undefined) {
         const auth = checkAuth(req.headers, config.apiKey);
-        if (auth !== "ok") return unauthorised(auth, config.dialect);
+        if (auth !== "ok")
+          return unauthorised(auth, config.dialect === "gateway" ? "gateway" : "trueai");
       }
       return control(controls, method, pathname, body);
     }
@@ -130,8 +131,8 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       const file = media.get(pathname);
       return file ? { status: 200, raw: file.bytes, contentType: file.contentType } : text(404);
     }
-    if (!isApiPath(pathname)) return text(404);
-    const auth = checkAuth(req.headers, config.apiKey);
+    if (!isApiPath(pathname, config)) return text(404);
+    const auth = checkAuth(req.headers, config.apiKey, config.dialect);
     if (auth !== "ok") return unauthorised(auth, config.dialect);
     const reply = route(ctx(), method, pathname, body);
     // new-api rewrites "queued" to plain success (docs/proxy-behaviour.md §16).

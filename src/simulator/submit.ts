@@ -55,7 +55,8 @@ export function imagine(ctx: Ctx, call: Call): Reply {
   if (isReply(common)) return common;
   const inputs = parseImages(b.base64Array);
   if (inputs === "invalid") return invalid(BAD_BASE64);
-  const video = /--video\b/i.test(prompt);
+  // java knows no video: `--video` is just part of the prompt there.
+  const video = ctx.config.dialect !== "legacy" && /--video\b/i.test(prompt);
   if (video && !ctx.config.videoSupported) return videoDisabled();
 
   const urls = inputs.map((i) => hostInput(i, ctx.media));
@@ -92,7 +93,10 @@ export function blend(ctx: Ctx, call: Call): Reply {
   if (list.length < 2 || list.length > 5) return invalid("base64List参数错误");
   const inputs = parseImages(list);
   if (inputs === "invalid" || inputs.length !== list.length) return invalid(BAD_BASE64);
-  const dimension = b.dimensions === undefined || b.dimensions === null ? "SQUARE" : b.dimensions;
+  const absent = b.dimensions === undefined || b.dimensions === null;
+  // trueai defaults to SQUARE; java requires the field.
+  if (absent && ctx.config.dialect === "legacy") return invalid("dimensions参数错误");
+  const dimension = absent ? "SQUARE" : b.dimensions;
   const aspect = typeof dimension === "string" ? BLEND_AR[dimension.toUpperCase()] : undefined;
   if (!aspect) return invalid("dimensions参数错误");
   const common = hookAndState(ctx, b);
@@ -125,7 +129,8 @@ export function describe(ctx: Ctx, call: Call): Reply {
   const b = call.body;
   let input = parseImage(b.base64);
   if (input === "invalid") return invalid(BAD_BASE64);
-  if (!input && str(b.link).trim()) {
+  // `link` is trueai's; java takes base64 only.
+  if (!input && str(b.link).trim() && ctx.config.dialect !== "legacy") {
     const link = str(b.link).trim();
     if (!/^https?:\/\//i.test(link)) return invalid("link格式错误");
     input = { kind: "url", url: link };
@@ -153,6 +158,11 @@ export function describe(ctx: Ctx, call: Call): Reply {
     flags: runFlags(""),
   });
   task.describe = { imageUrl, prompts: describeFor(input), input };
+  if (ctx.config.dialect === "legacy") {
+    const type = input.kind === "bytes" ? input.contentType : "image/png";
+    const ext = { "image/jpeg": "jpg", "image/gif": "gif", "image/webp": "webp" }[type] ?? "png";
+    task.wire.description = `/describe ${task.wire.id}.${ext}`;
+  }
   task.wire.imageUrl = imageUrl;
   return enqueue(ctx, task, false);
 }

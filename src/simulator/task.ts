@@ -154,8 +154,66 @@ export function isTerminal(task: SimTask): boolean {
 }
 
 /** The task as the configured dialect shows it. */
-export function view(task: SimTask, dialect: Dialect): TaskWire | GatewayTask {
-  return dialect === "gateway" ? gatewayView(task.wire) : structuredClone(task.wire);
+export function view(task: SimTask, dialect: Dialect): TaskWire | GatewayTask | LegacyTask {
+  if (dialect === "gateway") return gatewayView(task.wire);
+  if (dialect === "legacy") return legacyView(task.wire);
+  return structuredClone(task.wire);
+}
+
+/** novicezk's Task (Jackson, nulls kept): no buttons, botType, mode, imageUrls … */
+export interface LegacyTask {
+  id: string;
+  action: string;
+  status: string;
+  prompt: string | null;
+  promptEn: string | null;
+  description: string | null;
+  state: string;
+  submitTime: number;
+  startTime: number | null;
+  finishTime: number | null;
+  imageUrl: string | null;
+  progress: string | null;
+  failReason: string | null;
+  properties: Record<string, unknown>;
+}
+
+/** The properties java keeps; trueai's extras (custom_id, botType, discordChannelId …) are not there. */
+const LEGACY_PROPERTIES = [
+  "notifyHook",
+  "nonce",
+  "discordInstanceId",
+  "finalPrompt",
+  "progressMessageId",
+  "messageId",
+  "messageHash",
+  "flags",
+  "messageContent",
+];
+
+export function legacyView(w: TaskWire): LegacyTask {
+  const properties: Record<string, unknown> = {};
+  for (const key of LEGACY_PROPERTIES) {
+    if (key in w.properties) properties[key] = structuredClone(w.properties[key]);
+  }
+  // java's describe puts the four prompts in prompt and promptEn alike (§12).
+  const described = w.action === "DESCRIBE" && w.status === "SUCCESS";
+  return {
+    id: w.id,
+    action: w.action,
+    status: w.status,
+    prompt: described ? w.promptEn : w.prompt,
+    promptEn: w.promptEn,
+    description: w.description,
+    state: w.state,
+    submitTime: w.submitTime,
+    startTime: w.startTime,
+    finishTime: w.finishTime,
+    imageUrl: w.imageUrl,
+    progress: w.progress,
+    failReason: w.failReason,
+    properties,
+  };
 }
 
 export interface GatewayTask {

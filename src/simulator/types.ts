@@ -3,7 +3,35 @@
  * § numbers refer to docs/proxy-behaviour.md.
  */
 
-export type Dialect = "trueai" | "gateway";
+/** "legacy" = novicezk/midjourney-proxy (Java): /mj only, /submit/change, no buttons. */
+export type Dialect = "trueai" | "gateway" | "legacy";
+
+/**
+ * Which speed prefixes are routed: "all" (every one), "mj-path" (trueai: /mj-fast|relax|turbo/mj),
+ * "path" (openai-hk style: /fast|relax|turbo/mj), "filter" (/mj only). /mj always works.
+ */
+export type RouteStyle = "all" | "mj-path" | "path" | "filter";
+
+/** Endpoint names for `unrouted` (each answers HTTP 404 when listed). */
+export type Endpoint =
+  | "imagine"
+  | "blend"
+  | "describe"
+  | "shorten"
+  | "action"
+  | "modal"
+  | "video"
+  | "edits"
+  | "swap"
+  | "change"
+  | "simple-change"
+  | "fetch"
+  | "list-by-condition"
+  | "list-by-ids"
+  | "list"
+  | "queue"
+  | "seed"
+  | "cancel";
 
 export interface SimulatorOptions {
   /** Interface to listen on. Default "127.0.0.1". */
@@ -20,8 +48,12 @@ export interface SimulatorOptions {
   imageSize?: number;
   /** The account's remix switch: V, vary, pan, reroll and animate then return code 21. */
   remix?: boolean;
-  /** "gateway" = new-api rewriting (§16). Default "trueai". */
+  /** "gateway" = new-api rewriting (§16); "legacy" = novicezk Java. Default "trueai". */
   dialect?: Dialect;
+  /** Which speed prefixes answer (others 404). Default "all"; the legacy dialect routes /mj only. */
+  routes?: RouteStyle;
+  /** Endpoints whose route is missing: they answer HTTP 404. Default none. */
+  unrouted?: Endpoint[];
   /** How an unknown id answers on fetch in the trueai dialect: java 200 empty body, trueai 204. */
   unknownFetch?: "empty200" | "204";
   /** Default true; false -> image-seed answers code 9 "请配置私聊频道". */
@@ -46,6 +78,8 @@ export interface SimConfig {
   imageSize: number;
   remix: boolean;
   dialect: Dialect;
+  routes: RouteStyle;
+  unrouted: Endpoint[];
   unknownFetch: "empty200" | "204";
   seedSupport: boolean;
   editsSupported: boolean;
