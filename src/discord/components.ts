@@ -17,7 +17,7 @@ import type { TaskButton } from "../mj/task.js";
 export type Row = APIActionRowComponent<APIButtonComponentWithCustomId>;
 
 /** The /settings panel's choices: nothing else is a setting. */
-export const SETTING_VALUES = { mode: ["fast", "relax"], remix: ["on", "off"] } as const;
+export const SETTING_VALUES = { mode: ["fast", "relax", "turbo"], remix: ["on", "off"] } as const;
 export type SettingName = keyof typeof SETTING_VALUES;
 
 export type ComponentKey =

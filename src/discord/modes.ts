@@ -4,7 +4,7 @@
 import { MJ_MODES, type MjMode } from "../config.js";
 
 /** The modes a member may choose, with the `mode` option or in /settings. */
-export const MEMBER_MODES = ["fast", "relax"] as const;
+export const MEMBER_MODES = ["fast", "relax", "turbo"] as const;
 export type MemberMode = (typeof MEMBER_MODES)[number];
 
 /** A member's choice of mode, or null when it is not one they can choose. */

@@ -34,6 +34,7 @@ export function settingsPanel(prefs: Preferences, fallbackMode: string) {
     components: rows([
       choice("mode", "fast", "Fast", mode === "fast"),
       choice("mode", "relax", "Relax", mode === "relax"),
+      choice("mode", "turbo", "Turbo", mode === "turbo"),
       choice("remix", "on", "Remix on", prefs.remix),
       choice("remix", "off", "Remix off", !prefs.remix),
     ]),

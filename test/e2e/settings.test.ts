@@ -52,6 +52,18 @@ function formPrefill(opener: FakeInteraction): string {
 }
 
 describe("/settings", () => {
+  it("Turbo in /settings, and mode:turbo on a command, reach the proxy as turbo", async () => {
+    world = await startWorld();
+    const { panel } = await openSettings(world);
+    const turbo = await choose(world, panel, "Turbo");
+    expect(turbo.content).toMatch(/Speed: \*\*turbo\*\*/);
+    await imagineGrid(world, "a red fox");
+    const cmd = await world.fake.runCommand("imagine", { prompt: "a blue fox", mode: "turbo" });
+    await finalResult(world, cmd);
+    expect(imaginePaths(world)).toEqual(["/turbo/mj/submit/imagine", "/turbo/mj/submit/imagine"]);
+    expect(world.fake.violations).toEqual([]);
+  });
+
   it("shows the member's defaults privately, and Relax makes /imagine run in relax mode", async () => {
     world = await startWorld();
     const asked = world.sim.requests.length; // the start-up check of the proxy
@@ -62,14 +74,20 @@ describe("/settings", () => {
     expect(panel.visibleTo).toBe(world.fake.users.alice?.id);
     expect(panel.content).toMatch(/Speed: \*\*fast\*\* \(the server's default\)/);
     expect(panel.content).toMatch(/Remix: \*\*off\*\*/);
-    expect(labelsOf(world, panel)).toEqual(["Fast ✓", "Relax", "Remix on", "Remix off ✓"]);
+    expect(labelsOf(world, panel)).toEqual(["Fast ✓", "Relax", "Turbo", "Remix on", "Remix off ✓"]);
     expect(world.sim.requests.slice(asked)).toEqual([]); // looking at settings costs nothing
 
     const relaxed = await choose(world, panel, "Relax");
     expect(relaxed.ephemeral).toBe(true);
     expect(relaxed.content).toMatch(/Speed: \*\*relax\*\*/);
     expect(relaxed.content).not.toContain("server's default");
-    expect(labelsOf(world, relaxed)).toEqual(["Fast", "Relax ✓", "Remix on", "Remix off ✓"]);
+    expect(labelsOf(world, relaxed)).toEqual([
+      "Fast",
+      "Relax ✓",
+      "Turbo",
+      "Remix on",
+      "Remix off ✓",
+    ]);
 
     const { grid } = await imagineGrid(world, "a red fox");
     expect(imaginePaths(world)).toEqual(["/relax/mj/submit/imagine"]);
