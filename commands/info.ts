@@ -4,6 +4,7 @@
 import { MessageFlags, SlashCommandBuilder } from "discord.js";
 import { isAdmin } from "../src/discord/admins.js";
 import type { Command } from "../src/discord/command.js";
+import { cannotList } from "../src/discord/lang/capabilities.js";
 import { COMMAND_WORDS, ONLY_ADMINS_OTHERS } from "../src/discord/lang/views.js";
 import { mention, renderInfo } from "../src/discord/ledger-views.js";
 import { memberMode } from "../src/discord/modes.js";
@@ -35,12 +36,19 @@ export const info: Command = {
     const server = hasServerLimit
       ? { limits: policy.server, used: await ctx.ledger.used(interaction.guildId, "*") }
       : null;
+    const cannot = cannotList(
+      ctx.capabilities
+        .list()
+        .filter((c) => c.state !== "available")
+        .map((c) => c.feature),
+    );
+    const content = renderInfo(
+      { ...usage, limits: { ...usage.limits, modes } },
+      server,
+      self ? null : mention(memberId),
+    );
     await interaction.editReply({
-      content: renderInfo(
-        { ...usage, limits: { ...usage.limits, modes } },
-        server,
-        self ? null : mention(memberId),
-      ),
+      content: cannot ? `${content}\n${cannot}` : content,
       allowedMentions: { parse: [] },
     });
   },

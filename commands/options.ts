@@ -10,6 +10,7 @@ import type { MjMode } from "../src/config.js";
 import type { Command } from "../src/discord/command.js";
 import type { BotContext } from "../src/discord/context.js";
 import { readCommandImages } from "../src/discord/inputs.js";
+import { cannotWords } from "../src/discord/lang/capabilities.js";
 import { checkImageHost, checkImageUrl } from "../src/discord/links.js";
 import { MEMBER_MODES, memberMode } from "../src/discord/modes.js";
 import { checkPrompt, PROMPT_MAX_LENGTH, tooLong } from "../src/discord/prompts.js";
@@ -21,6 +22,7 @@ import {
   refuseBannedWord,
   runMode,
 } from "../src/discord/spending.js";
+import { featureOfCommand } from "../src/jobs/capabilities.js";
 import { spendOfCommand } from "../src/policy/costs.js";
 import { POLICY_COMMANDS, type PolicyCommand } from "../src/policy/policy.js";
 
@@ -74,6 +76,11 @@ export function checked(command: Command): Command {
       const problem = optionProblem(command.definition, interaction);
       if (problem) {
         await tellPrivately(interaction, `${problem} Nothing was submitted.`);
+        return;
+      }
+      const feature = featureOfCommand(command.definition.name);
+      if (feature && !ctx.capabilities.has(feature)) {
+        await tellPrivately(interaction, cannotWords(feature));
         return;
       }
       if (!(await policyAllows(interaction, ctx))) return;

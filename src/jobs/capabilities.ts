@@ -4,6 +4,7 @@
 // and its buttons hidden, across restarts, without asking the proxy again.
 import { PROXY_FEATURES, type ProxyFeature } from "../config.js";
 import type { JobStore } from "./store.js";
+import type { SubmitRequest } from "./submit.js";
 
 const KEY = "capabilities:missing";
 
@@ -53,4 +54,26 @@ export class Capabilities {
   list(): Array<{ feature: ProxyFeature; state: FeatureState }> {
     return PROXY_FEATURES.map((feature) => ({ feature, state: this.state(feature) }));
   }
+}
+
+/** The feature a request needs, if it is one a proxy may lack (imagine and buttons: none). */
+export function featureOf(request: SubmitRequest): ProxyFeature | null {
+  switch (request.type) {
+    case "blend":
+    case "describe":
+    case "shorten":
+    case "video":
+    case "swapface":
+      return request.type;
+    case "edits":
+      return "edits";
+    default:
+      return null;
+  }
+}
+
+/** The feature a slash command needs, if any. */
+export function featureOfCommand(command: string): ProxyFeature | null {
+  if (command === "edit") return "edits";
+  return (PROXY_FEATURES as readonly string[]).includes(command) ? (command as ProxyFeature) : null;
 }

@@ -9,6 +9,7 @@ import type { MjClient } from "../mj/client.js";
 import { ProxyError } from "../mj/errors.js";
 import type { SubmitOutcome } from "../mj/task.js";
 import type { Ledger, Reservation } from "../policy/ledger.js";
+import { type Capabilities, featureOf } from "./capabilities.js";
 import { imagesKey, imagesOwner, restoreImages, setImagesAside } from "./images.js";
 import { type Job, siblingId, siblingJob } from "./job.js";
 import type { JobStore } from "./store.js";
@@ -21,6 +22,8 @@ export interface LaunchContext {
   tracker: Tracker;
   log: Pick<Logger, "info" | "warn" | "error">;
   ledger: Pick<Ledger, "commit" | "release" | "refund">;
+  /** Told when the proxy has no route for a request's feature (HTTP 404/405). */
+  capabilities?: Pick<Capabilities, "learnMissing">;
 }
 
 export interface LaunchOptions {
@@ -108,6 +111,16 @@ async function submit(
     if (error instanceof ProxyError && !error.mayHaveSubmitted) {
       // Refused: nothing runs. Retry only where asking again could go differently.
       ctx.log.warn({ err: error, jobId: job.id }, "proxy refused the job");
+      const feature = featureOf(request);
+      if (error.routeMissing && feature && ctx.capabilities) {
+        await ctx.capabilities.learnMissing(feature).catch((e: unknown) => {
+          ctx.log.warn({ err: e, feature }, "a missing proxy feature not remembered");
+        });
+        ctx.log.warn(
+          { feature },
+          `the proxy has no route for ${feature}: its commands are now refused at once`,
+        );
+      }
       const failed = refused(job, error.userMessage, error.worthRetrying);
       await chargeRefused(ctx, options, job.id);
       await save(ctx, failed, "refused job not saved");

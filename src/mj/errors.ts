@@ -60,7 +60,7 @@ export class ProxyError extends Error {
    * that never left leaves nothing running; see `mayFollowSubmit`.
    */
   get worthRetrying(): boolean {
-    if (this.mayHaveSubmitted) return false;
+    if (this.mayHaveSubmitted || this.routeMissing) return false;
     return !(this.kind === "rejected" && (this.code === 4 || this.code === 24));
   }
 
@@ -117,6 +117,9 @@ function userMessageFor(init: ProxyErrorInit): string {
         return "The bot's Midjourney proxy key was refused. Ask the server admin to check MJ_API_KEY.";
       }
       if (init.httpStatus === 429) return "The Midjourney proxy is busy. Try again in a minute.";
+      if (init.httpStatus === 404 || init.httpStatus === 405) {
+        return "This server's Midjourney proxy does not offer this.";
+      }
       if (fromText) return fromText;
       return `The Midjourney proxy had a problem (HTTP ${init.httpStatus}). Try again in a moment.`;
     case "network":
