@@ -3,7 +3,7 @@
 import type { MjMode } from "../config.js";
 import type { MjClient, VideoType } from "../mj/client.js";
 import { ProxyError } from "../mj/errors.js";
-import type { SubmitOutcome } from "../mj/task.js";
+import { legacyChange, type SubmitOutcome } from "../mj/task.js";
 
 export type SubmitRequest =
   | { type: "imagine"; prompt: string; base64Array: string[] }
@@ -86,8 +86,12 @@ export async function submitRequest(
       });
     case "edits":
       return proxy.edits({ ...common, prompt: request.prompt, image: request.image });
-    case "action":
+    case "action": {
+      // A button of our own for a legacy proxy's grid: /submit/change.
+      const legacy = legacyChange(request.customId);
+      if (legacy) return proxy.change({ ...common, taskId: request.taskId, ...legacy });
       return proxy.action({ ...common, taskId: request.taskId, customId: request.customId });
+    }
     case "modal":
       return proxy.modal({
         mode: context.mode,
@@ -106,6 +110,12 @@ async function submitForm(
   context: SubmitContext,
 ): Promise<Submitted> {
   const common = { mode: context.mode, state: context.state };
+  const legacy = legacyChange(request.customId);
+  if (legacy) {
+    // A legacy proxy has no forms: the change runs with the grid's own prompt.
+    const changed = await proxy.change({ ...common, taskId: request.taskId, ...legacy });
+    return { ...changed, formSkipped: true };
+  }
   let outcome: SubmitOutcome;
   try {
     outcome = await proxy.action({ ...common, taskId: request.taskId, customId: request.customId });

@@ -3,6 +3,37 @@
 // both understood (docs/proxy-behaviour.md §4, §6, §7.6, §16).
 import { mayFollowSubmit, ProxyError } from "./errors.js";
 
+/** The grids a legacy proxy can upscale, vary and reroll (/submit/change). */
+const LEGACY_GRIDS = new Set(["IMAGINE", "BLEND", "VARIATION", "REROLL"]);
+/** Stands for the message hash in the custom ids of legacy buttons: no proxy has it. */
+const LEGACY_HASH = "mjcord-legacy";
+
+/** U1–U4, 🔄, V1–V4 for a legacy grid, shaped like Midjourney's own custom ids. */
+export function legacyGridButtons(): TaskButton[] {
+  const one = (customId: string, label: string, emoji = ""): TaskButton => ({
+    customId,
+    emoji,
+    label,
+    style: 2,
+    type: 2,
+  });
+  return [
+    ...[1, 2, 3, 4].map((n) => one(`MJ::JOB::upsample::${n}::${LEGACY_HASH}`, `U${n}`)),
+    one(`MJ::JOB::reroll::0::${LEGACY_HASH}::SOLO`, "", "🔄"),
+    ...[1, 2, 3, 4].map((n) => one(`MJ::JOB::variation::${n}::${LEGACY_HASH}`, `V${n}`)),
+  ];
+}
+
+/** The /submit/change a legacy button stands for; null for any other button. */
+export function legacyChange(
+  customId: string,
+): { action: "UPSCALE" | "VARIATION" | "REROLL"; index: number } | null {
+  const m = /^MJ::JOB::(upsample|variation|reroll)::(\d)::mjcord-legacy(?:::SOLO)?$/.exec(customId);
+  if (!m) return null;
+  const action = m[1] === "upsample" ? "UPSCALE" : m[1] === "variation" ? "VARIATION" : "REROLL";
+  return { action, index: Number(m[2]) };
+}
+
 export type TaskStatus =
   | "NOT_START"
   | "SUBMITTED"
@@ -186,7 +217,14 @@ export function parseTask(value: unknown): Task | null {
     imageWidth: num(value.imageWidth),
     imageHeight: num(value.imageHeight),
     failReason: str(value.failReason),
-    buttons: parseButtons(value.buttons),
+    // A legacy proxy (novicezk) sends no `buttons` at all: its grids get U1–U4, 🔄, V1–V4
+    // of our own, pressed through /submit/change.
+    buttons:
+      value.buttons === undefined &&
+      status === "SUCCESS" &&
+      LEGACY_GRIDS.has(str(value.action).toUpperCase())
+        ? legacyGridButtons()
+        : parseButtons(value.buttons),
     properties,
     finalPrompt: str(properties.finalPrompt),
     parentId: optStr(value.parentId),
