@@ -4,7 +4,7 @@ import type { Command } from "../src/discord/command.js";
 import { launchJob } from "../src/discord/flow.js";
 import { readCommandImages } from "../src/discord/inputs.js";
 import { spendOfCommand } from "../src/policy/costs.js";
-import { chosenMode, modeOption, publicReply } from "./options.js";
+import { botOption, chosenBot, chosenMode, modeOption, publicReply } from "./options.js";
 
 const IMAGE_OPTIONS = ["image1", "image2", "image3", "image4", "image5"] as const;
 const DIMENSIONS = { portrait: "PORTRAIT", square: "SQUARE", landscape: "LANDSCAPE" } as const;
@@ -31,6 +31,7 @@ export const blend: Command = {
         ),
     )
     .addStringOption(modeOption)
+    .addStringOption(botOption)
     .toJSON(),
 
   async execute(interaction, ctx) {
@@ -56,7 +57,12 @@ export const blend: Command = {
       mode: await chosenMode(interaction, ctx),
       origin: null,
       parentTaskId: null,
-      request: { type: "blend", base64Array, ...(dimensions ? { dimensions } : {}) },
+      request: {
+        type: "blend",
+        base64Array,
+        ...(dimensions ? { dimensions } : {}),
+        ...chosenBot(interaction),
+      },
     });
   },
 };

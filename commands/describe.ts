@@ -4,7 +4,7 @@ import type { Command } from "../src/discord/command.js";
 import { launchJob } from "../src/discord/flow.js";
 import { readCommandImages } from "../src/discord/inputs.js";
 import { spendOfCommand } from "../src/policy/costs.js";
-import { chosenMode, modeOption, publicReply } from "./options.js";
+import { botOption, chosenBot, chosenMode, modeOption, publicReply } from "./options.js";
 
 export const describe: Command = {
   definition: new SlashCommandBuilder()
@@ -14,6 +14,7 @@ export const describe: Command = {
       o.setName("image").setDescription("The image to describe").setRequired(true),
     )
     .addStringOption(modeOption)
+    .addStringOption(botOption)
     .toJSON(),
 
   async execute(interaction, ctx) {
@@ -34,7 +35,7 @@ export const describe: Command = {
       mode: await chosenMode(interaction, ctx),
       origin: null,
       parentTaskId: null,
-      request: { type: "describe", base64 },
+      request: { type: "describe", base64, ...chosenBot(interaction) },
     });
   },
 };

@@ -4,7 +4,15 @@ import type { Command } from "../src/discord/command.js";
 import { launchJob } from "../src/discord/flow.js";
 import { readCommandImages } from "../src/discord/inputs.js";
 import { spendOfCommand } from "../src/policy/costs.js";
-import { chosenMode, modeOption, promptOption, publicReply, requiredPrompt } from "./options.js";
+import {
+  botOption,
+  chosenBot,
+  chosenMode,
+  modeOption,
+  promptOption,
+  publicReply,
+  requiredPrompt,
+} from "./options.js";
 
 const IMAGE_OPTIONS = ["image", "image2", "image3"] as const;
 
@@ -17,6 +25,7 @@ export const imagine: Command = {
     .addAttachmentOption((o) => o.setName("image2").setDescription("A second reference image"))
     .addAttachmentOption((o) => o.setName("image3").setDescription("A third reference image"))
     .addStringOption(modeOption)
+    .addStringOption(botOption)
     .toJSON(),
 
   async execute(interaction, ctx) {
@@ -38,7 +47,7 @@ export const imagine: Command = {
       mode: await chosenMode(interaction, ctx),
       origin: null,
       parentTaskId: null,
-      request: { type: "imagine", prompt, base64Array },
+      request: { type: "imagine", prompt, base64Array, ...chosenBot(interaction) },
     });
   },
 };

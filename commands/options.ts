@@ -23,6 +23,7 @@ import {
   runMode,
 } from "../src/discord/spending.js";
 import { featureOfCommand } from "../src/jobs/capabilities.js";
+import type { BotType } from "../src/mj/client.js";
 import { spendOfCommand } from "../src/policy/costs.js";
 import { POLICY_COMMANDS, type PolicyCommand } from "../src/policy/policy.js";
 
@@ -32,6 +33,18 @@ export const modeOption = (o: SlashCommandStringOption) =>
     .setName("mode")
     .setDescription("Speed mode for this job")
     .addChoices(...MEMBER_MODES.map((mode) => ({ name: mode, value: mode })));
+
+/** The `bot` option: Midjourney (default) or Niji, Midjourney's anime model. */
+export const botOption = (o: SlashCommandStringOption) =>
+  o
+    .setName("bot")
+    .setDescription("Midjourney (default) or Niji, its anime model")
+    .addChoices({ name: "midjourney", value: "midjourney" }, { name: "niji", value: "niji" });
+
+/** The botType a command's `bot` option asks for; nothing (the proxy's default) unless niji. */
+export function chosenBot(interaction: ChatInputCommandInteraction): { botType?: BotType } {
+  return interaction.options.getString("bot") === "niji" ? { botType: "NIJI_JOURNEY" } : {};
+}
 
 /** A required `prompt` option, as long as a prompt may be. */
 export const promptOption = (description: string) => (o: SlashCommandStringOption) =>

@@ -3,7 +3,14 @@ import { SlashCommandBuilder } from "discord.js";
 import type { Command } from "../src/discord/command.js";
 import { launchJob } from "../src/discord/flow.js";
 import { spendOfCommand } from "../src/policy/costs.js";
-import { chosenMode, modeOption, promptOption, requiredPrompt } from "./options.js";
+import {
+  botOption,
+  chosenBot,
+  chosenMode,
+  modeOption,
+  promptOption,
+  requiredPrompt,
+} from "./options.js";
 
 export const shorten: Command = {
   definition: new SlashCommandBuilder()
@@ -11,6 +18,7 @@ export const shorten: Command = {
     .setDescription("Find a prompt's important words and shorter versions")
     .addStringOption(promptOption("The prompt to shorten"))
     .addStringOption(modeOption)
+    .addStringOption(botOption)
     .toJSON(),
 
   async execute(interaction, ctx) {
@@ -23,7 +31,7 @@ export const shorten: Command = {
       mode: await chosenMode(interaction, ctx),
       origin: null,
       parentTaskId: null,
-      request: { type: "shorten", prompt },
+      request: { type: "shorten", prompt, ...chosenBot(interaction) },
     });
   },
 };

@@ -1,15 +1,20 @@
 // What a job asks of the proxy, kept so that Retry can ask again, and the one place that
 // turns such a request into proxy calls.
 import type { MjMode } from "../config.js";
-import type { MjClient, VideoType } from "../mj/client.js";
+import type { BotType, MjClient, VideoType } from "../mj/client.js";
 import { ProxyError } from "../mj/errors.js";
 import { legacyChange, type SubmitOutcome } from "../mj/task.js";
 
 export type SubmitRequest =
-  | { type: "imagine"; prompt: string; base64Array: string[] }
-  | { type: "blend"; base64Array: string[]; dimensions?: "PORTRAIT" | "SQUARE" | "LANDSCAPE" }
-  | { type: "describe"; base64: string }
-  | { type: "shorten"; prompt: string }
+  | { type: "imagine"; prompt: string; base64Array: string[]; botType?: BotType }
+  | {
+      type: "blend";
+      base64Array: string[];
+      dimensions?: "PORTRAIT" | "SQUARE" | "LANDSCAPE";
+      botType?: BotType;
+    }
+  | { type: "describe"; base64: string; botType?: BotType }
+  | { type: "shorten"; prompt: string; botType?: BotType }
   | {
       type: "video";
       prompt: string;
@@ -59,17 +64,23 @@ export async function submitRequest(
   const common = { mode: context.mode, state: context.state };
   switch (request.type) {
     case "imagine":
-      return proxy.imagine({ ...common, prompt: request.prompt, base64Array: request.base64Array });
+      return proxy.imagine({
+        ...common,
+        prompt: request.prompt,
+        base64Array: request.base64Array,
+        botType: request.botType,
+      });
     case "blend":
       return proxy.blend({
         ...common,
         base64Array: request.base64Array,
         dimensions: request.dimensions,
+        botType: request.botType,
       });
     case "describe":
-      return proxy.describe({ ...common, base64: request.base64 });
+      return proxy.describe({ ...common, base64: request.base64, botType: request.botType });
     case "shorten":
-      return proxy.shorten({ ...common, prompt: request.prompt });
+      return proxy.shorten({ ...common, prompt: request.prompt, botType: request.botType });
     case "video":
       return proxy.video({
         ...common,

@@ -76,4 +76,31 @@ describe("proxy families", () => {
     expect(proxyCalls(world, "/submit/action")).toHaveLength(0);
     expect(world.fake.violations).toEqual([]);
   });
+
+  it("Niji: bot:niji on /imagine, /blend, /describe and /shorten is sent as botType NIJI_JOURNEY", async () => {
+    world = await startWorld();
+    const cmd = await world.fake.runCommand("imagine", { prompt: "a red fox", bot: "niji" });
+    const grid = await finalResult(world, cmd);
+    await finalResult(world, await world.fake.runCommand("imagine", { prompt: "a blue fox" }));
+    await world.fake.runCommand("shorten", {
+      prompt: "a very long prompt about a red fox in the snow",
+      bot: "niji",
+    });
+    await world.fake.waitFor(
+      () => (proxyCalls(world, "/submit/shorten").length ? true : undefined),
+      {
+        what: "the shorten submit",
+      },
+    );
+    expect(
+      proxyCalls(world, "/submit/imagine").map((r) => (r.body as { botType?: string }).botType),
+    ).toEqual(["NIJI_JOURNEY", undefined]);
+    expect((proxyCalls(world, "/submit/shorten")[0]?.body as { botType?: string }).botType).toBe(
+      "NIJI_JOURNEY",
+    );
+    expect((world.sim.task(taskOf(world, grid)) as { botType?: string }).botType).toBe(
+      "NIJI_JOURNEY",
+    );
+    expect(world.fake.violations).toEqual([]);
+  });
 });
