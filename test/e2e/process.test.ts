@@ -141,6 +141,44 @@ describe("npm start against the fakes", () => {
   }, 90_000);
 
   it.each([
+    ["trueai (routes /mj-fast/mj only)", { routes: "mj-path" }, "/mj-fast/mj/submit/imagine"],
+    ["legacy novicezk", { dialect: "legacy" }, "/mj/submit/imagine"],
+  ] as const)(
+    "npm start against %s with no speed settings: /imagine and U2 work",
+    async (_, simOptions, imaginePath) => {
+      const { sim, fake, env } = await startFakes(simOptions);
+      const bot = npm(["start"], symlinkedCopy(), env);
+      await botPid(bot);
+      const cmd = await fake.runCommand("imagine", { prompt: "a red fox" }, { user: "alice" });
+      const grid = await fake.waitFor(
+        () => {
+          const m = cmd.original();
+          return m && m.attachments.length > 0 && !m.loading ? m : undefined;
+        },
+        { timeoutMs: 30_000, what: "the grid" },
+      );
+      expect(fake.buttons(grid.id).map((b) => b.label)).toEqual(GRID_BUTTONS);
+      const u2 = fake.buttons(grid.id).find((b) => b.label === "U2")?.customId ?? "";
+      const press = await fake.pressButton(grid.id, u2, { user: "alice" });
+      await fake.waitFor(
+        () => {
+          const m = press.original();
+          return m && m.attachments.length > 0 && !m.loading ? m : undefined;
+        },
+        { timeoutMs: 30_000, what: "the upscale" },
+      );
+      const submits = sim.requests.filter((r) => r.path.includes("/submit/")).map((r) => r.path);
+      expect(submits[0]).toBe(imaginePath);
+      expect(submits).toHaveLength(2);
+      expect(bot.output()).toMatch(/the proxy routes speeds as (mj-path|filter)/);
+      expect(fake.violations).toEqual([]);
+      signalGroup(bot, "SIGTERM");
+      expect((await bot.exited).code).toBe(0);
+    },
+    90_000,
+  );
+
+  it.each([
     ["the npm process alone (docker stop, a process manager)", "process"],
     ["its whole process group (systemd, Ctrl-C)", "group"],
   ] as const)(
