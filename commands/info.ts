@@ -30,7 +30,7 @@ export const info: Command = {
     const memberId = self ? interaction.user.id : other.id;
     const roleIds = roleIdsOf(self ? interaction.member : interaction.options.getMember("member"));
     const usage = await ctx.ledger.usage(interaction.guildId, memberId, roleIds);
-    // Only the modes a member can choose (the policy may allow turbo, which no command sends).
+    // Only the modes a member can choose with the `mode` option or /settings.
     const modes = usage.limits.modes.filter((m) => memberMode(m) !== null);
     const hasServerLimit = policy.server.daily !== undefined || policy.server.monthly !== undefined;
     const server = hasServerLimit

@@ -79,8 +79,7 @@ describe("/info", () => {
     expect(reply.content).toContain("This month: **2** used, no limit");
     expect(reply.content).toContain("Jobs in flight: **0** of 3 at once");
     expect(reply.content).toContain("Cooldown: none");
-    expect(reply.content).toContain("Speed modes: fast, relax"); // turbo: no command sends it
-    expect(reply.content).not.toContain("turbo");
+    expect(reply.content).toContain("Speed modes: fast, relax, turbo");
     expect(reply.content).toContain(
       "Commands that spend: /imagine, /blend, /describe, /shorten, /video, /swapface, /edit",
     );
