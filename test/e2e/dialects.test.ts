@@ -95,9 +95,10 @@ describe("proxy families", () => {
     expect(
       proxyCalls(world, "/submit/imagine").map((r) => (r.body as { botType?: string }).botType),
     ).toEqual(["NIJI_JOURNEY", undefined]);
-    expect((proxyCalls(world, "/submit/shorten")[0]?.body as { botType?: string }).botType).toBe(
-      "NIJI_JOURNEY",
-    );
+    const shortenBody = proxyCalls(world, "/submit/shorten")[0]?.body as
+      | { botType?: string }
+      | undefined;
+    expect(shortenBody?.botType).toBe("NIJI_JOURNEY");
     expect((world.sim.task(taskOf(world, grid)) as { botType?: string }).botType).toBe(
       "NIJI_JOURNEY",
     );
