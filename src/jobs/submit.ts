@@ -1,7 +1,7 @@
 // What a job asks of the proxy, kept so that Retry can ask again, and the one place that
 // turns such a request into proxy calls.
 import type { MjMode } from "../config.js";
-import type { BotType, MjClient, VideoType } from "../mj/client.js";
+import type { ActionRequest, BotType, MjClient, VideoType } from "../mj/client.js";
 import { ProxyError } from "../mj/errors.js";
 import { legacyChange, type SubmitOutcome } from "../mj/task.js";
 
@@ -129,14 +129,19 @@ async function submitForm(
   }
   let outcome: SubmitOutcome;
   try {
-    outcome = await proxy.action({ ...common, taskId: request.taskId, customId: request.customId });
+    outcome = await pressForForm(proxy, {
+      ...common,
+      taskId: request.taskId,
+      customId: request.customId,
+    });
   } catch (error) {
     if (request.imagineIfRefused && error instanceof ProxyError && error.code === 4) {
       return proxy.imagine({ ...common, prompt: request.prompt, base64Array: [] });
     }
     throw error;
   }
-  // Remix off on the proxy's account: the action ran with the parent's prompt.
+  // The proxy ran the action at once (remix off on its account, or a gateway dropped
+  // enableRemix): with the parent's prompt.
   if (outcome.kind !== "modal") return { ...outcome, formSkipped: true };
   return proxy.modal({
     mode: context.mode,
@@ -144,4 +149,21 @@ async function submitForm(
     prompt: request.prompt,
     maskBase64: request.maskBase64,
   });
+}
+
+type Press = Omit<ActionRequest, "enableRemix">;
+
+/**
+ * The press behind a form the member filled in. `enableRemix: true` makes trueai wait for
+ * the modal (with "remix auto-submit" on it would otherwise run the parent's prompt). An
+ * account with Remix off refuses that flag with code 4 (nothing is made), so the press is
+ * sent once more without it. Decided on the code, not on the refusal's wording.
+ */
+async function pressForForm(proxy: MjClient, press: Press): Promise<SubmitOutcome> {
+  try {
+    return await proxy.action({ ...press, enableRemix: true });
+  } catch (error) {
+    if (error instanceof ProxyError && error.code === 4) return proxy.action(press);
+    throw error;
+  }
 }

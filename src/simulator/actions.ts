@@ -125,7 +125,10 @@ export function action(ctx: Ctx, call: Call): Reply {
   if (isRemixable(press)) {
     const wantsRemix = b.enableRemix === true;
     if (wantsRemix && !ctx.config.remix) return invalid("当前账号不支持 remix，请开启 remix 功能");
-    if (ctx.config.remix || wantsRemix) return modal("remix", finalOf(parent));
+    // Auto-submit runs the remix with the parent's prompt, unless the client asks for the form.
+    if (wantsRemix || (ctx.config.remix && !ctx.config.remixAutoSubmit)) {
+      return modal("remix", finalOf(parent));
+    }
   }
   const child = buildChild(ctx, parent, press, customId, ctxCommon);
   return enqueue(ctx, child, false);

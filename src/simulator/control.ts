@@ -81,7 +81,7 @@ export function helpPage(base: string, config: SimConfig): Reply {
       : []),
     "",
     "Options (SIM_* at start, or POST /sim/config): dialect trueai|gateway|legacy,",
-    "  routes all|mj-path|path|filter, unrouted <endpoint,…>, remix, stepMs, imageSize,",
+    "  routes all|mj-path|path|filter, unrouted <endpoint,…>, remix, remixAutoSubmit, stepMs, imageSize,",
     "  unknownFetch, seedSupport, editsSupported, videoSupported, shortenPicks, recordLimit",
     "",
     "Control: GET|POST /sim/config, GET|POST|DELETE /sim/faults",

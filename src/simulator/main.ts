@@ -54,6 +54,7 @@ function readEnv(): SimulatorOptions {
     stepMs: intEnv("SIM_STEP_MS", 1500),
     imageSize: intEnv("SIM_IMAGE_SIZE", 512),
     remix: boolEnv("SIM_REMIX"),
+    remixAutoSubmit: boolEnv("SIM_REMIX_AUTO_SUBMIT"),
     dialect,
     routes,
     unrouted,

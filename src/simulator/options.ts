@@ -31,6 +31,7 @@ export const DEFAULTS: SimConfig = {
   stepMs: 1500,
   imageSize: 512,
   remix: false,
+  remixAutoSubmit: false,
   dialect: "trueai",
   routes: "all",
   unrouted: [],
@@ -63,6 +64,7 @@ const CHECKS: Record<keyof SimulatorOptions, [Check, string]> = {
   stepMs: [intIn(0, 600_000), "an integer 0-600000"],
   imageSize: [intIn(16, 4096), "an integer 16-4096"],
   remix: [isBool, "a boolean"],
+  remixAutoSubmit: [isBool, "a boolean"],
   dialect: [oneOf("trueai", "gateway", "legacy"), '"trueai", "gateway" or "legacy"'],
   routes: [oneOf("all", "mj-path", "path", "filter"), '"all", "mj-path", "path" or "filter"'],
   unrouted: [

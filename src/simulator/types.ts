@@ -48,6 +48,11 @@ export interface SimulatorOptions {
   imageSize?: number;
   /** The account's remix switch: V, vary, pan, reroll and animate then return code 21. */
   remix?: boolean;
+  /**
+   * The account's "remix auto-submit": with remix on, trueai runs the modal itself with the
+   * parent's prompt (code 1) unless the action carries `enableRemix: true`. Default false.
+   */
+  remixAutoSubmit?: boolean;
   /** "gateway" = new-api rewriting (§16); "legacy" = novicezk Java. Default "trueai". */
   dialect?: Dialect;
   /** Which speed prefixes answer (others 404). Default "all"; the legacy dialect routes /mj only. */
@@ -77,6 +82,7 @@ export interface SimConfig {
   stepMs: number;
   imageSize: number;
   remix: boolean;
+  remixAutoSubmit: boolean;
   dialect: Dialect;
   routes: RouteStyle;
   unrouted: Endpoint[];

@@ -119,7 +119,12 @@ describe("/describe", () => {
     const grid = await finalResult(world, submit);
 
     expect(proxyBodies(world, "/submit/action")).toEqual([
-      { taskId, customId: "MJ::Job::PicReader::2", state: expect.stringMatching(/^mjcord:/) },
+      {
+        taskId,
+        customId: "MJ::Job::PicReader::2",
+        state: expect.stringMatching(/^mjcord:/),
+        enableRemix: true,
+      },
     ]);
     const modals = proxyBodies(world, "/submit/modal");
     expect(modals).toEqual([{ taskId: expect.any(String), prompt: edited }]);

@@ -55,7 +55,13 @@ export function proxyCalls(world: World, endpoint: string) {
 
 /** The bodies the proxy received on one endpoint, in order. */
 export function proxyBodies<
-  T = { taskId: string; customId: string; prompt: string; maskBase64: string },
+  T = {
+    taskId: string;
+    customId: string;
+    prompt: string;
+    maskBase64: string;
+    enableRemix?: boolean;
+  },
 >(world: World, endpoint: string): T[] {
   return proxyCalls(world, endpoint).map((r) => r.body as T);
 }

@@ -247,8 +247,32 @@ describe("/settings: remix", () => {
       fields: { prompt: "a red fox at night" },
     });
     await finalResult(world, submit);
-    expect(proxyBodies(world, "/submit/action")[0]?.customId).toMatch(/^MJ::JOB::variation::2::/);
+    // Asked for the form first (refused: code 4, nothing made), then pressed plainly.
+    const actions = proxyBodies(world, "/submit/action");
+    expect(actions.map((a) => a.enableRemix)).toEqual([true, undefined]);
+    expect(actions.map((a) => a.customId)).toEqual([actions[0]?.customId, actions[0]?.customId]);
+    expect(actions[0]?.customId).toMatch(/^MJ::JOB::variation::2::/);
     expect(proxyCalls(world, "/submit/modal")).toHaveLength(0);
+    expect(world.fake.violations).toEqual([]);
+  });
+
+  it("Remix on and the account auto-submits remixes: enableRemix keeps the member's words (action -> 21 -> modal)", async () => {
+    world = await startWorld({ sim: { remix: true, remixAutoSubmit: true } });
+    const { grid } = await imagineGrid(world, "a red fox");
+    const { panel } = await openSettings(world);
+    await choose(world, panel, "Remix on");
+    const opener = await press(world, grid, "V3");
+    expect((await opener.firstResponse()).type).toBe(9);
+    const submit = await world.fake.submitModal(opener, {
+      fields: { prompt: "a red fox under the moon" },
+    });
+    const result = await finalResult(world, submit);
+    const [action] = proxyBodies(world, "/submit/action");
+    expect(action?.enableRemix).toBe(true);
+    expect(proxyCalls(world, "/submit/action")).toHaveLength(1);
+    expect(proxyBodies(world, "/submit/modal")[0]?.prompt).toBe("a red fox under the moon");
+    expect(result.content).toContain("a red fox under the moon");
+    expect(result.content).not.toMatch(/not used/);
     expect(world.fake.violations).toEqual([]);
   });
 

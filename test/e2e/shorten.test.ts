@@ -97,6 +97,7 @@ describe("/shorten", () => {
         taskId,
         customId: "MJ::Job::PromptAnalyzer::3",
         state: expect.stringMatching(/^mjcord:/),
+        enableRemix: true,
       },
     ]);
     expect(proxyBodies(world, "/submit/modal")).toEqual([
@@ -121,13 +122,12 @@ describe("/shorten", () => {
     const submit = await world.fake.submitModal(opener, { fields: { prompt: chosen } });
     const grid = await finalResult(world, submit);
 
-    // The pick was tried once, refused, and not sent again.
+    // The pick was asked for with its form, then plainly (refusals cost nothing); both
+    // refused, it is not sent again.
+    const pick = { taskId, customId: "MJ::Job::PromptAnalyzer::4" };
     expect(proxyBodies(world, "/submit/action")).toEqual([
-      {
-        taskId,
-        customId: "MJ::Job::PromptAnalyzer::4",
-        state: expect.stringMatching(/^mjcord:/),
-      },
+      { ...pick, state: expect.stringMatching(/^mjcord:/), enableRemix: true },
+      { ...pick, state: expect.stringMatching(/^mjcord:/) },
     ]);
     expect(proxyCalls(world, "/submit/modal")).toHaveLength(0);
     const imagines = proxyCalls(world, "/submit/imagine");

@@ -324,6 +324,24 @@ describe("the MODAL flow", () => {
       enableRemix: true,
     });
     expect(refused.json.code).toBe(4);
+
+    // Remix auto-submit: V runs at once with the parent's prompt, unless enableRemix asks for the form.
+    sim.configure({ remix: true, remixAutoSubmit: true });
+    try {
+      const v = grid.buttons[5].customId;
+      const ran = await post(sim, "/mj/submit/action", { taskId: grid.id, customId: v });
+      expect(ran.json.code).toBe(1);
+      expect((await fetchTask(sim, ran.json.result)).action).toBe("VARIATION");
+      const asked = await post(sim, "/mj/submit/action", {
+        taskId: grid.id,
+        customId: v,
+        enableRemix: true,
+      });
+      expect(asked.json.code).toBe(21);
+      expect((await fetchTask(sim, asked.json.result)).status).toBe("MODAL");
+    } finally {
+      sim.configure({ remix: false, remixAutoSubmit: false });
+    }
   });
 
   it("describe: PicReader::N answers 21 with the keycap prompt; Imagine all gives four ids", async () => {
