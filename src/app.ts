@@ -8,6 +8,7 @@ import { createClient, routeInteractions } from "./discord/bot.js";
 import type { Command } from "./discord/command.js";
 import type { BotContext } from "./discord/context.js";
 import { watchGateway } from "./discord/gateway.js";
+import { offersOf } from "./discord/offers.js";
 import { Presenter } from "./discord/presenter.js";
 import { Publisher } from "./discord/publisher.js";
 import { Capabilities } from "./jobs/capabilities.js";
@@ -91,8 +92,10 @@ export async function startApp(options: AppOptions): Promise<App> {
       if (job) await store.putJob({ ...job, message: { ...job.message, messageId } });
     },
   });
-  const presenter = new Presenter(publisher, log.child({ module: "presenter" }));
   const capabilities = await Capabilities.load(store, config.mjDisable);
+  const presenter = new Presenter(publisher, log.child({ module: "presenter" }), () =>
+    offersOf(capabilities),
+  );
   const ledger = new Ledger({ store: jobStoreLedger(store), policy: () => policies.current });
   const tracker = new Tracker({
     source: proxy,

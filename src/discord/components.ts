@@ -34,6 +34,8 @@ export type ComponentKey =
   | { type: "seed"; taskId: string }
   | { type: "retry"; jobId: string }
   | { type: "open-form"; jobId: string }
+  /** ❌ Cancel on a job that waits, runs or waits for its form. */
+  | { type: "cancel"; jobId: string }
   /** Confirms a costly submit (video) kept aside until the member agrees. */
   | { type: "confirm"; pendingId: string }
   /** A /settings panel choice. */
@@ -46,6 +48,7 @@ const PREFIX = {
   seed: "sd",
   retry: "rt",
   "open-form": "of",
+  cancel: "cx",
   confirm: "cf",
   setting: "st",
 } as const;
@@ -95,6 +98,7 @@ export function decodeKey(customId: string): ComponentKey | null {
   if (prefix === PREFIX["modal-task"]) return { type: "modal-task", jobId: id };
   if (prefix === PREFIX.retry) return { type: "retry", jobId: id };
   if (prefix === PREFIX["open-form"]) return { type: "open-form", jobId: id };
+  if (prefix === PREFIX.cancel) return { type: "cancel", jobId: id };
   if (prefix === PREFIX.confirm) return { type: "confirm", pendingId: id };
   return null;
 }
@@ -168,10 +172,37 @@ export function resultRows(
   ownerId: string,
   buttons: readonly TaskButton[],
   action = "",
+  offers: Offers = ALL_OFFERS,
+  viaGateway = false,
 ): Row[] {
-  const shown = shownButtons(buttons).map(({ info, index }) =>
-    button(encodeKey({ type: "proxy", taskId, index, ownerId }), info.label, info.emoji),
-  );
-  if (SEEDED.has(action)) shown.push(button(encodeKey({ type: "seed", taskId }), "Seed", "🌱"));
+  const shown = shownButtons(buttons)
+    .filter(({ info }) => offers.button(info) && !(viaGateway && gatewayRefuses(info)))
+    .map(({ info, index }) =>
+      button(encodeKey({ type: "proxy", taskId, index, ownerId }), info.label, info.emoji),
+    );
+  if (offers.seed && SEEDED.has(action)) {
+    shown.push(button(encodeKey({ type: "seed", taskId }), "Seed", "🌱"));
+  }
   return rows(shown);
 }
+
+/** Picks a proxy refuses are imagined by the bot itself (see src/jobs/submit.ts). */
+const IMAGINED_IF_REFUSED = new Set<ButtonInfo["kind"]>(["describe_pick", "shorten_pick"]);
+
+/** A button a new-api gateway answers with `unknown_action` (the catalogue's `accepted`). */
+function gatewayRefuses(info: ButtonInfo): boolean {
+  return !info.accepted.gateway && !IMAGINED_IF_REFUSED.has(info.kind);
+}
+
+/** What the bot may offer on a job's message, given what the proxy can do. */
+export interface Offers {
+  /** ❌ Cancel while the job waits or runs: the proxy has a cancel route. */
+  cancel: boolean;
+  /** 🌱 Seed on pictures: the proxy has image-seed. */
+  seed: boolean;
+  /** Whether a result's proxy button is shown: its feature is there and the proxy takes it. */
+  button: (info: ButtonInfo) => boolean;
+}
+
+/** Everything: a proxy nothing is known to be missing from. */
+export const ALL_OFFERS: Offers = { cancel: true, seed: true, button: () => true };

@@ -6,6 +6,7 @@
 import type { Job } from "../jobs/job.js";
 import type { Logger } from "../log.js";
 import { downloadMedia } from "../mj/media.js";
+import { ALL_OFFERS, type Offers } from "./components.js";
 import { MediaCache } from "./media-cache.js";
 import type { Publisher } from "./publisher.js";
 import { describeRefusal, notShownWords, type Refusal } from "./refusals.js";
@@ -21,6 +22,8 @@ export class Presenter {
   constructor(
     private readonly publisher: Publisher,
     private readonly log: Pick<Logger, "warn">,
+    /** What messages may offer now (what the proxy was learned to lack is left out). */
+    private readonly offers: () => Offers = () => ALL_OFFERS,
   ) {}
 
   /**
@@ -30,7 +33,12 @@ export class Presenter {
   async show(job: Job): Promise<void> {
     const final = job.phase === "done" || job.phase === "failed";
     const media = job.phase === "done" ? await this.mediaOnce(job) : undefined;
-    const refusal = await this.publisher.show(job.id, job.message, renderJob(job, media), final);
+    const refusal = await this.publisher.show(
+      job.id,
+      job.message,
+      renderJob(job, media, this.offers()),
+      final,
+    );
     if (!final) return;
     this.downloaded.delete(job.id);
     if (refusal) await this.giveUp(job, refusal);

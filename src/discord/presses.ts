@@ -3,15 +3,18 @@
 // modal only then), so those are decided from the store alone, before anything slow.
 // A custom_id is believed only where the bot put it: on the message the press came from.
 import type { ButtonInteraction } from "discord.js";
+import { featureOfButton } from "../jobs/capabilities.js";
 import type { Job } from "../jobs/job.js";
 import { type ButtonInfo, classifyButton, stripKeycap } from "../mj/buttons.js";
 import { ProxyError } from "../mj/errors.js";
 import type { TaskButton } from "../mj/task.js";
 import { spendOfButton, spendOfCommand, spendOfJob } from "../policy/costs.js";
+import { cancelJob } from "./cancel.js";
 import { whileClaimed } from "./claims.js";
 import { type ComponentKey, decodeKey, encodeKey, shownButtons } from "./components.js";
 import type { BotContext } from "./context.js";
 import { type JobSpec, launchJob } from "./flow.js";
+import { cannotWords } from "./lang/capabilities.js";
 import { buildForm, formKindOf } from "./modals.js";
 import { jobMode, memberMode } from "./modes.js";
 import { spendRefusal } from "./owners.js";
@@ -38,6 +41,8 @@ export async function handlePress(interaction: ButtonInteraction, ctx: BotContex
       return retry(interaction, ctx, key.jobId);
     case "open-form":
       return openModalTaskForm(interaction, ctx, key.jobId);
+    case "cancel":
+      return cancelJob(interaction, ctx, key.jobId);
     case "seed":
       return showSeed(interaction, ctx, key.taskId);
     case "confirm":
@@ -98,6 +103,12 @@ async function pressProxyButton(
     return;
   }
   const info = classifyButton(button);
+  // A button shown before the proxy was found to lack its feature: answered at once.
+  const feature = featureOfButton(info.kind);
+  if (feature && !ctx.capabilities.has(feature)) {
+    await tellPrivately(interaction, cannotWords(feature));
+    return;
+  }
   const spend = spendOfButton(info.kind);
   if (!spend) {
     await tellPrivately(interaction, NOT_MINE);
@@ -148,6 +159,10 @@ async function showSeed(
   ctx: BotContext,
   taskId: string,
 ): Promise<void> {
+  if (!ctx.capabilities.has("seed")) {
+    await tellPrivately(interaction, `🌱 ${cannotWords("seed")}`);
+    return;
+  }
   await interaction.deferReply({ flags: "Ephemeral" });
   try {
     const seed = await ctx.proxy.imageSeed(taskId);
@@ -155,6 +170,12 @@ async function showSeed(
       `🌱 Seed: \`${seed}\`. Add \`--seed ${seed}\` to a prompt to start from it.`,
     );
   } catch (error) {
+    if (error instanceof ProxyError && error.routeMissing) {
+      // No image-seed route: remembered, so 🌱 is no longer offered on new pictures.
+      await ctx.capabilities.learnMissing("seed").catch(() => undefined);
+      await interaction.editReply(`🌱 ${cannotWords("seed")}`);
+      return;
+    }
     const words = error instanceof ProxyError ? error.userMessage : "The seed could not be found.";
     await interaction.editReply(`🌱 ${words}`);
   }

@@ -1,7 +1,15 @@
 // Pure: a job (and its downloaded result) -> the Discord message that shows it.
 import { type APIEmbed, ButtonStyle } from "discord.js";
 import type { Job } from "../jobs/job.js";
-import { button, encodeKey, type Row, resultRows, rows } from "./components.js";
+import {
+  ALL_OFFERS,
+  button,
+  encodeKey,
+  type Offers,
+  type Row,
+  resultRows,
+  rows,
+} from "./components.js";
 import { cleanText } from "./prompts.js";
 
 export interface MessageFile {
@@ -83,6 +91,7 @@ function stateText(job: Job): string {
     case "done":
       return "";
     case "failed":
+      if (job.cancelledBy) return `🚫 Cancelled by <@${job.cancelledBy}>.`;
       // A proxy's failure reason may quote the prompt: its links and mentions stay text.
       return `❌ ${job.failure ? defuseText(job.failure) : "The job failed."}`;
   }
@@ -142,8 +151,18 @@ function capContent(text: string): string {
   return text.length > CONTENT_LIMIT ? `${text.slice(0, CONTENT_LIMIT - 1)}…` : text;
 }
 
-/** The message for a job in any phase. `media` is the downloaded result, when done. */
-export function renderJob(job: Job, media?: ResultMedia): MessageView {
+/** Phases a job can be cancelled in: the proxy has it queued or running. */
+const CANCELLABLE = new Set<Job["phase"]>(["waiting", "queued", "running"]);
+
+function cancelButton(job: Job) {
+  return button(encodeKey({ type: "cancel", jobId: job.id }), "Cancel", "❌", ButtonStyle.Danger);
+}
+
+/**
+ * The message for a job in any phase. `media` is the downloaded result, when done; `offers`
+ * is what the proxy can do (buttons for what it cannot are left out).
+ */
+export function renderJob(job: Job, media?: ResultMedia, offers: Offers = ALL_OFFERS): MessageView {
   const lines: string[] = [];
   const state = stateText(job);
   if (state) lines.push(state);
@@ -154,6 +173,10 @@ export function renderJob(job: Job, media?: ResultMedia): MessageView {
 
   if (job.phase === "running" && job.previewUrl) {
     embeds.push({ image: { url: job.previewUrl } });
+  }
+  // Only a task the proxy knows by id can be cancelled there.
+  if (CANCELLABLE.has(job.phase) && job.taskId !== "" && offers.cancel) {
+    components = rows([cancelButton(job)]);
   }
   if (job.phase === "failed" && job.request) {
     components = rows([
@@ -168,12 +191,15 @@ export function renderJob(job: Job, media?: ResultMedia): MessageView {
         "✏️",
         ButtonStyle.Primary,
       ),
+      // Abandoning a form the proxy waits for needs no proxy call.
+      cancelButton(job),
     ]);
   }
   if (job.phase === "done" && job.result) {
     files.push(...(media?.files ?? []));
     lines.push(...(media?.links ?? []));
-    components = resultRows(job.taskId, job.userId, job.result.buttons, job.result.action);
+    const { buttons, action, viaGateway } = job.result;
+    components = resultRows(job.taskId, job.userId, buttons, action, offers, viaGateway);
     const text = resultText(job.result);
     if (text) lines.unshift(text);
   }

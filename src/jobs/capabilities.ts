@@ -3,6 +3,7 @@
 // does not know): that is remembered in the store, so its commands are answered at once
 // and its buttons hidden, across restarts, without asking the proxy again.
 import { PROXY_FEATURES, type ProxyFeature } from "../config.js";
+import type { ButtonKind } from "../mj/buttons.js";
 import type { JobStore } from "./store.js";
 import type { SubmitRequest } from "./submit.js";
 
@@ -76,4 +77,17 @@ export function featureOf(request: SubmitRequest): ProxyFeature | null {
 export function featureOfCommand(command: string): ProxyFeature | null {
   if (command === "edit") return "edits";
   return (PROXY_FEATURES as readonly string[]).includes(command) ? (command as ProxyFeature) : null;
+}
+
+/** The feature a result's button needs beyond /submit/action: the video ones need video. */
+export function featureOfButton(kind: ButtonKind): ProxyFeature | null {
+  switch (kind) {
+    case "animate":
+    case "video_select":
+    case "video_extend":
+    case "video_manual":
+      return "video";
+    default:
+      return null;
+  }
 }

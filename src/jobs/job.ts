@@ -66,6 +66,8 @@ export interface JobResult {
   promptEn: string;
   description: string;
   failReason: string;
+  /** The task came through a new-api gateway: buttons it refuses are not offered. */
+  viaGateway?: boolean;
 }
 
 export interface Job {
@@ -100,6 +102,8 @@ export interface Job {
   failure: string | null;
   /** The prompt to prefill when the proxy waits for a form (status MODAL). */
   formPrompt: string | null;
+  /** The member (owner or admin) at whose word the job ended: cancelled, credits back. */
+  cancelledBy?: string;
   /** Something the member should know about how the job ran. */
   note?: string;
   /** What it spent; a Retry spends it again. Absent on jobs saved before the policy. */
@@ -133,6 +137,7 @@ export function resultOf(task: Task): JobResult {
     promptEn: task.promptEn,
     description: task.description,
     failReason: task.failReason,
+    ...(task.viaGateway ? { viaGateway: true } : {}),
   };
 }
 

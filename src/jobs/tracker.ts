@@ -105,6 +105,30 @@ export class Tracker {
     this.unsaved.set(job.id, job);
   }
 
+  /**
+   * Ends a job at a member's word: its task was cancelled on the proxy, or nothing ran there
+   * (a form the proxy waited for). Its credits come back and the message says so. Null when
+   * the job had already ended (or is unknown): nothing changes.
+   */
+  async cancel(jobId: string, by: string): Promise<Job | null> {
+    const job = await this.options.store.getJob(jobId);
+    if (!job || job.result !== null || job.phase === "failed") return null;
+    const ended: Job = {
+      ...job,
+      phase: "failed",
+      rank: 4,
+      cancelledBy: by,
+      failure: null,
+      previewUrl: null,
+      // Nothing to retry: the member chose to stop it.
+      request: null,
+      updatedAt: this.now(),
+    };
+    this.absentSince.delete(jobId);
+    await this.save(ended);
+    return ended;
+  }
+
   /** One pass over every in-flight job. Never runs twice at once. */
   tick(): Promise<void> {
     if (!this.running) {
@@ -172,7 +196,9 @@ export class Tracker {
     if (job.phase === "failed" && job.taskId === "") ids.push(...this.siblingsOf(job, 1));
     for (const id of ids) {
       const ended =
-        job.phase === "done" && job.result !== null ? ledger.finish(id) : ledger.refund(id);
+        job.phase === "done" && job.result !== null
+          ? ledger.finish(id)
+          : ledger.refund(id, job.cancelledBy ? "cancelled" : "failed");
       await ended.catch((error: unknown) => {
         this.options.log.error({ err: error, jobId: id }, "ledger not told that a job ended");
       });

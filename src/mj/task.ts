@@ -83,6 +83,11 @@ export interface Task {
   /** properties.finalPrompt (the prompt as Midjourney echoed it), else "". */
   finalPrompt: string;
   parentId: string | null;
+  /**
+   * Shaped like a new-api gateway's task (its DTO has `maskBase64` and no `imageUrls`,
+   * §6.2): the buttons such a gateway refuses (§16, `unknown_action`) are not offered.
+   */
+  viaGateway?: boolean;
 }
 
 const STATUSES: readonly TaskStatus[] = [
@@ -228,6 +233,7 @@ export function parseTask(value: unknown): Task | null {
     properties,
     finalPrompt: str(properties.finalPrompt),
     parentId: optStr(value.parentId),
+    ...("maskBase64" in value && !("imageUrls" in value) ? { viaGateway: true } : {}),
   };
 }
 

@@ -1,6 +1,6 @@
-import { ComponentType } from "discord.js";
+import { ButtonStyle, ComponentType } from "discord.js";
 import { describe, expect, it } from "vitest";
-import { decodeKey } from "../../src/discord/components.js";
+import { ALL_OFFERS, decodeKey } from "../../src/discord/components.js";
 import {
   type MessageView,
   mentionOnly,
@@ -9,6 +9,7 @@ import {
   showPrompt,
 } from "../../src/discord/render.js";
 import { type Job, resultOf } from "../../src/jobs/job.js";
+import { type ButtonInfo, classifyButton } from "../../src/mj/buttons.js";
 import { validateBody } from "../fakes/schema.js";
 import { fixtureTask } from "../support/fixtures.js";
 import { testJob } from "../support/jobs.js";
@@ -35,12 +36,38 @@ function doneJob(overrides: Partial<Job> = {}): Job {
 }
 
 describe("renderJob by phase", () => {
-  it("waiting: says so, nothing to press", () => {
-    const view = renderJob(makeJob());
+  it("waiting: says so; only ❌ Cancel to press", () => {
+    const job = makeJob();
+    const view = renderJob(job);
     expect(view.content).toContain("Waiting");
-    expect(view.components).toEqual([]);
+    expect(buttonsOf(view).map((b) => [b.label, b.emoji?.name, b.style])).toEqual([
+      ["Cancel", "❌", ButtonStyle.Danger],
+    ]);
+    expect(decodeKey(buttonsOf(view)[0]?.custom_id ?? "")).toEqual({
+      type: "cancel",
+      jobId: job.id,
+    });
     expect(view.embeds).toEqual([]);
     expect(view.files).toEqual([]);
+  });
+
+  it("❌ Cancel is left out where the proxy cannot cancel, and while the task is not known", () => {
+    const cannot = { ...ALL_OFFERS, cancel: false };
+    for (const phase of ["waiting", "queued", "running"] as const) {
+      expect(renderJob(makeJob({ phase }), undefined, cannot).components).toEqual([]);
+      expect(buttonsOf(renderJob(makeJob({ phase }))).map((b) => b.label)).toEqual(["Cancel"]);
+    }
+    expect(renderJob(makeJob({ taskId: "" })).components).toEqual([]);
+  });
+
+  it("cancelled: says who cancelled it, nothing to press, no preview", () => {
+    const view = renderJob(
+      makeJob({ phase: "failed", rank: 4, cancelledBy: "42", request: null, failure: null }),
+    );
+    expect(view.content).toContain("🚫 Cancelled by <@42>.");
+    expect(view.content).not.toContain("❌");
+    expect(view.components).toEqual([]);
+    expect(view.allowed_mentions).toEqual({ parse: [], users: [USER] });
   });
 
   it("queued: shows how many jobs are ahead", () => {
@@ -60,7 +87,7 @@ describe("renderJob by phase", () => {
     expect(view.content).toContain("42%");
     expect(view.content).toContain(progressBar(42));
     expect(view.embeds).toEqual([{ image: { url } }]);
-    expect(view.components).toEqual([]);
+    expect(buttonsOf(view).map((b) => b.label)).toEqual(["Cancel"]);
   });
 
   it("running without progress or preview: no embed, a starting line", () => {
@@ -76,14 +103,45 @@ describe("renderJob by phase", () => {
     expect(renderJob(makeJob({ phase: "failed", previewUrl: url })).embeds).toEqual([]);
   });
 
-  it("needs-form: one 'Confirm prompt' button that opens the job's form", () => {
+  it("needs-form: 'Confirm prompt' that opens the job's form, and Cancel (even where the proxy cannot cancel: no call is needed)", () => {
     const job = makeJob({ phase: "needs-form", formPrompt: "a fox --ar 1:1" });
-    const view = renderJob(job);
+    const view = renderJob(job, undefined, { ...ALL_OFFERS, cancel: false });
     const buttons = buttonsOf(view);
-    expect(buttons).toHaveLength(1);
-    expect(buttons[0]?.label).toBe("Confirm prompt");
+    expect(buttons.map((b) => b.label)).toEqual(["Confirm prompt", "Cancel"]);
     expect(decodeKey(buttons[0]?.custom_id ?? "")).toEqual({ type: "open-form", jobId: job.id });
+    expect(decodeKey(buttons[1]?.custom_id ?? "")).toEqual({ type: "cancel", jobId: job.id });
     expect(view.content).toMatch(/confirm/i);
+  });
+
+  it("done: buttons for what the proxy lacks are left out (🌱 without image-seed, video ones without video)", () => {
+    const grid = doneJob();
+    const labels = (job: Job, offers = ALL_OFFERS) =>
+      buttonsOf(renderJob(job, undefined, offers)).map((b) => b.label ?? "");
+    expect(labels(grid)).toContain("Seed");
+    expect(labels(grid, { ...ALL_OFFERS, seed: false })).not.toContain("Seed");
+    const upscale = fixtureTask("task-upscale-success-v7.json");
+    const up = doneJob({ taskId: upscale.id, result: resultOf(upscale) });
+    const noVideo = { ...ALL_OFFERS, button: (info: ButtonInfo) => info.kind !== "animate" };
+    const animate = labels(up).filter((l) => /Animate/i.test(l));
+    expect(animate.length).toBeGreaterThan(0);
+    expect(labels(up, noVideo).filter((l) => /Animate/i.test(l))).toEqual([]);
+    expect(labels(up, noVideo)).toHaveLength(labels(up).length - animate.length);
+  });
+
+  it("done, through a new-api gateway: the buttons it answers unknown_action are left out", () => {
+    const upscale = fixtureTask("task-upscale-success-v7.json");
+    const direct = doneJob({ taskId: upscale.id, result: resultOf(upscale) });
+    const gateway = doneJob({
+      taskId: upscale.id,
+      result: { ...resultOf(upscale), viaGateway: true },
+    });
+    const labels = (job: Job) => buttonsOf(renderJob(job)).map((b) => b.label ?? "");
+    const refused = upscale.buttons
+      .map((b) => classifyButton(b))
+      .filter((info) => !info.hidden && !info.accepted.gateway)
+      .map((info) => info.label);
+    expect(refused.length).toBeGreaterThan(0);
+    expect(labels(gateway)).toEqual(labels(direct).filter((l) => !refused.includes(l)));
   });
 
   it("done: the result's buttons and the files passed in media", () => {

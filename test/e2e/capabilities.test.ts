@@ -3,7 +3,7 @@
 // what the proxy cannot do. A route learned missing stays learned across a restart.
 import { afterEach, describe, expect, it } from "vitest";
 import type { MemberFile } from "../fakes/index.js";
-import { imagineGrid, messageSaying, proxyCalls } from "./helpers.js";
+import { finalResult, imagineGrid, labelsOf, messageSaying, press, proxyCalls } from "./helpers.js";
 import { png } from "./pictures.js";
 import { privateAnswerOf } from "./policy-support.js";
 import { startWorld, type World } from "./world.js";
@@ -49,6 +49,41 @@ describe("what the proxy can do", () => {
     const again = await privateAnswerOf(world, await edit(world, "paint the walls green"));
     expect(again.content).toContain("cannot edit pictures (/edit)");
     expect(proxyCalls(world, "/submit/edits")).toHaveLength(1);
+    expect(world.fake.violations).toEqual([]);
+  });
+
+  it("a proxy without video (404): once learned, new upscales show no Animate, and an older Animate is answered at once", async () => {
+    world = await startWorld({ sim: { unrouted: ["video"] } });
+    const { grid } = await imagineGrid(world, "a red fox");
+    const before = await finalResult(world, await press(world, grid, "U1"));
+    const animate = labelsOf(world, before).filter((l) => /Animate/.test(l));
+    expect(animate.length).toBeGreaterThan(0); // nothing is known missing yet
+
+    const offer = await world.fake.runCommand(
+      "video",
+      { prompt: "the fox runs" },
+      { user: "alice", attachments: { image: PICTURE } },
+    );
+    const shown = await world.fake.waitFor(
+      () => {
+        const m = offer.original();
+        return m && !m.loading && world.fake.buttons(m.id).length > 0 ? m : undefined;
+      },
+      { what: "the video offer" },
+    );
+    const made = await press(world, shown, labelsOf(world, shown)[0] ?? "");
+    await messageSaying(world, made, /does not offer this/);
+    expect(proxyCalls(world, "/submit/video")).toHaveLength(1);
+
+    const after = await finalResult(world, await press(world, grid, "U2"));
+    expect(labelsOf(world, after).filter((l) => /Animate/.test(l))).toEqual([]);
+    expect(labelsOf(world, after)).toContain("Seed");
+    const actionsBefore = proxyCalls(world, "/submit/action").length;
+    const old = await privateAnswerOf(world, await press(world, before, animate[0] ?? ""));
+    expect(old.content).toBe(
+      "This server's Midjourney proxy cannot make videos (/video), so nothing was submitted or charged.",
+    );
+    expect(proxyCalls(world, "/submit/action")).toHaveLength(actionsBefore);
     expect(world.fake.violations).toEqual([]);
   });
 });

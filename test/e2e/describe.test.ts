@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import {
   finalResult,
   GRID_BUTTONS,
+  labelsOf,
   messageSaying,
   newGrids,
   prefilled,
@@ -197,9 +198,11 @@ describe("/describe", () => {
     expect(world.fake.violations).toEqual([]);
   });
 
-  it("on a gateway that refuses describe buttons: a pick is imagined directly, Imagine all says why", async () => {
+  it("on a gateway that refuses describe buttons: a pick is imagined directly, the buttons it refuses are not offered", async () => {
     world = await startWorld({ sim: { dialect: "gateway" } });
     const { result, prompts } = await described(world);
+    // Imagine all and 🔄 would be answered unknown_action; the picks the bot imagines itself.
+    expect(labelsOf(world, result)).toEqual(["Imagine 1", "Imagine 2", "Imagine 3", "Imagine 4"]);
 
     const opener = await press(world, result, "Imagine 1");
     expect(prefilled(await opener.firstResponse())).toBe(prompts[0]);
@@ -210,12 +213,30 @@ describe("/describe", () => {
     ]);
     expect(proxyCalls(world, "/submit/modal")).toHaveLength(0);
     expect([...buttonsByLabel(world, grid.id).keys()]).toEqual(GRID_BUTTONS);
+    expect(proxyCalls(world, "/submit/imagine")).toHaveLength(1);
+    expect(world.fake.violations).toEqual([]);
+  });
 
+  it("Imagine all a proxy refuses (unknown_action) says why in plain words", async () => {
+    world = await startWorld();
+    const { result, taskId } = await described(world);
+    world.sim.injectFault({
+      match: "/submit/action",
+      status: 400,
+      body: JSON.stringify({
+        code: 4,
+        description: `unknown_action:MJ::Job::PicReader::all`,
+        type: "upstream_error",
+      }),
+    });
     const all = await press(world, result, "Imagine all");
     const refused = await messageSaying(world, all, /❌/);
     expect(refused.content).toMatch(/does not support this button/);
     expect(refused.content).not.toMatch(/[\u4e00-\u9fff]/);
-    expect(proxyCalls(world, "/submit/imagine")).toHaveLength(1);
+    expect(proxyBodies(world, "/submit/action")).toEqual([
+      { taskId, customId: "MJ::Job::PicReader::all", state: expect.stringMatching(/^mjcord:/) },
+    ]);
+    expect(proxyCalls(world, "/submit/imagine")).toHaveLength(0);
     expect(world.fake.violations).toEqual([]);
   });
 

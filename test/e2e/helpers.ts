@@ -111,7 +111,8 @@ export function resultWithButtons(
   return world.fake.waitFor(
     () => {
       const m = interaction.original();
-      return m && !m.loading && world.fake.buttons(m.id).length > 0 ? m : undefined;
+      const proxyButtons = m ? world.fake.buttons(m.id).filter(isProxyButton) : [];
+      return m && !m.loading && proxyButtons.length > 0 ? m : undefined;
     },
     { timeoutMs: 20_000, what: "a result with buttons" },
   );
@@ -134,9 +135,14 @@ export function refusalOf(
 
 /** The proxy task a result message belongs to, from its first proxy button. */
 export function taskOf(world: World, message: FakeMessage): string {
-  const key = decodeKey(world.fake.buttons(message.id)[0]?.customId ?? "");
+  const key = decodeKey(world.fake.buttons(message.id).find(isProxyButton)?.customId ?? "");
   if (key?.type !== "proxy") throw new Error("the message has no proxy button");
   return key.taskId;
+}
+
+/** A button of the proxy's (U1, V2, …), as opposed to the bot's own (Cancel, Retry, 🌱). */
+function isProxyButton(button: { customId?: string | undefined }): boolean {
+  return decodeKey(button.customId ?? "")?.type === "proxy";
 }
 
 /** The value a shown modal's prompt input is prefilled with. */

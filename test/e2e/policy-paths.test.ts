@@ -359,11 +359,14 @@ describe("Imagine all: four imagine jobs, all or none", () => {
     expect(world.fake.violations).toEqual([]);
   });
 
-  it("Imagine all the proxy refuses (a gateway without describe buttons) gives all four credits back", async () => {
-    ({ world } = await startWorldWithPolicy("timezone: UTC\nmembers: { daily: 5 }\n", {
-      sim: { dialect: "gateway" },
-    }));
+  it("Imagine all the proxy refuses (unknown_action, code 4) gives all four credits back", async () => {
+    ({ world } = await startWorldWithPolicy("timezone: UTC\nmembers: { daily: 5 }\n"));
     const result = await described(world); // 1 of 5
+    world.sim.injectFault({
+      match: "/submit/action",
+      status: 400,
+      body: JSON.stringify({ code: 4, description: "unknown_action", type: "upstream_error" }),
+    });
     const all = await press(world, result, "Imagine all");
     const refused = await messageSaying(world, all, /❌/);
     expect(refused.content).toMatch(/does not support this button/);

@@ -10,6 +10,7 @@ import {
   proxyBodies,
   proxyCalls,
   refusalOf,
+  resultWithButtons,
   resultWithFiles,
 } from "./helpers.js";
 import { dataUri, type PictureHost, pictureHost, png } from "./pictures.js";
@@ -200,13 +201,7 @@ describe("/video", () => {
       { user: "alice" },
     );
     const go = await press(world, await offerOf(world, cmd), "Make the video (7.5×)");
-    const result = await world.fake.waitFor(
-      () => {
-        const m = go.original();
-        return m && world.fake.buttons(m.id).length > 0 ? m : undefined;
-      },
-      { what: "the finished video", timeoutMs: 20_000 },
-    );
+    const result = await resultWithButtons(world, go);
     expect(extensions(result)).toEqual(["png"]);
     const links = result.content.match(/https?:\/\/\S+\.mp4/g) ?? [];
     expect(links).toHaveLength(4);

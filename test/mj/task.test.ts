@@ -78,6 +78,16 @@ describe("every fixture parses", () => {
 });
 
 describe("parseTask", () => {
+  it("knows a new-api gateway's task by its shape (maskBase64, no imageUrls); trueai's is not one", () => {
+    const trueai = fixture("task-imagine-success.json") as Record<string, unknown>;
+    expect(parseTask(trueai)?.viaGateway).toBeUndefined();
+    const { imageUrls: _dropped, ...rest } = trueai;
+    const gateway = { ...rest, customId: "", maskBase64: "", videoUrl: "" };
+    expect(parseTask(gateway)?.viaGateway).toBe(true);
+    // A proxy that keeps imageUrls beside maskBase64 is not taken for a gateway.
+    expect(parseTask({ ...trueai, maskBase64: "" })?.viaGateway).toBeUndefined();
+  });
+
   it("reads the imagine grid at SUCCESS", () => {
     const task = parseTask(fixture("task-imagine-success.json"));
     expect(task).toMatchObject({

@@ -1,0 +1,100 @@
+// ❌ Cancel on a job's message, for its owner and for admins. A task the proxy has queued or
+// running is cancelled there (POST /mj/task/{id}/cancel); a form the proxy waits for (MODAL)
+// is simply abandoned, with no proxy call. Either way the job ends as cancelled, its
+// credits come back (the tracker settles it), and its message says who cancelled it.
+// A proxy without the route is remembered: the button no longer appears.
+import type { ButtonInteraction } from "discord.js";
+import type { Job } from "../jobs/job.js";
+import { ProxyError } from "../mj/errors.js";
+import { isAdmin } from "./admins.js";
+import type { BotContext } from "./context.js";
+import { CANCEL_WORDS } from "./lang/cancel.js";
+import { tellPrivately } from "./replies.js";
+
+/** How long a cancel press holds the job: the proxy's read timeout and a margin. */
+const CANCEL_CLAIM_MS = 60_000;
+
+export async function cancelJob(
+  interaction: ButtonInteraction,
+  ctx: BotContext,
+  jobId: string,
+): Promise<void> {
+  const job = await ctx.store.getJob(jobId);
+  if (!job || ended(job)) {
+    await tellPrivately(interaction, CANCEL_WORDS.ended);
+    return;
+  }
+  if (job.userId !== interaction.user.id && !isAdmin(interaction, ctx.policy)) {
+    await tellPrivately(interaction, CANCEL_WORDS.notYours(job.userId));
+    return;
+  }
+  const atProxy = job.phase !== "needs-form";
+  if (atProxy && job.taskId === "") {
+    await tellPrivately(interaction, CANCEL_WORDS.notConfirmed);
+    return;
+  }
+  if (atProxy && !ctx.capabilities.has("cancel")) {
+    await tellPrivately(interaction, CANCEL_WORDS.cannot);
+    await showWithoutCancel(ctx, job);
+    return;
+  }
+  if (!(await ctx.store.claim(`cancel:${jobId}`, CANCEL_CLAIM_MS))) {
+    await tellPrivately(interaction, CANCEL_WORDS.busy);
+    return;
+  }
+  // The message changes when the job ends (through the job's own message, like any state).
+  await interaction.deferUpdate();
+  let keepClaim = false;
+  // While the proxy is asked, no poll shows the cancelled task as a plain failure first.
+  ctx.tracker.hold(jobId);
+  try {
+    if (atProxy) {
+      const refused = await cancelAtProxy(ctx, job);
+      if (refused) {
+        await tellPrivately(interaction, refused);
+        return;
+      }
+    }
+    keepClaim = true;
+    const cancelled = await ctx.tracker.cancel(jobId, interaction.user.id);
+    if (!cancelled) await tellPrivately(interaction, CANCEL_WORDS.ended);
+  } finally {
+    ctx.tracker.release(jobId);
+    if (!keepClaim) await ctx.store.release(`cancel:${jobId}`).catch(() => undefined);
+  }
+}
+
+function ended(job: Job): boolean {
+  return job.result !== null || job.phase === "failed";
+}
+
+/** Asks the proxy to cancel the job's task. Null when it did; else the words for the member. */
+async function cancelAtProxy(ctx: BotContext, job: Job): Promise<string | null> {
+  try {
+    await ctx.proxy.cancel(job.taskId);
+    return null;
+  } catch (error) {
+    if (!(error instanceof ProxyError)) throw error;
+    ctx.log.warn({ err: error, jobId: job.id, taskId: job.taskId }, "cancel refused by the proxy");
+    if (error.routeMissing) {
+      await ctx.capabilities.learnMissing("cancel").catch((e: unknown) => {
+        ctx.log.warn({ err: e }, "a missing proxy feature not remembered");
+      });
+      ctx.log.warn("the proxy has no cancel route: ❌ Cancel is no longer offered");
+      await showWithoutCancel(ctx, job);
+      return CANCEL_WORDS.cannot;
+    }
+    // Code 4: the task is no longer queued or running; the tracker shows how it ended.
+    if (error.code === 4) return CANCEL_WORDS.ended;
+    return CANCEL_WORDS.failed(error.userMessage);
+  }
+}
+
+/** Shows the job's state again, now without ❌ Cancel (best effort: the next state would). */
+async function showWithoutCancel(ctx: BotContext, job: Job): Promise<void> {
+  const latest = (await ctx.store.getJob(job.id).catch(() => undefined)) ?? job;
+  if (ended(latest)) return;
+  await ctx.presenter.show(latest).catch((error: unknown) => {
+    ctx.log.debug({ err: error, jobId: job.id }, "job not shown again without Cancel");
+  });
+}
