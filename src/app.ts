@@ -4,7 +4,7 @@ import { once } from "node:events";
 import { type Client, Events } from "discord.js";
 import { commands as allCommands } from "../commands/index.js";
 import type { Config } from "./config.js";
-import { createClient, routeInteractions } from "./discord/bot.js";
+import { createClient, createWebhookRest, routeInteractions } from "./discord/bot.js";
 import type { Command } from "./discord/command.js";
 import type { BotContext } from "./discord/context.js";
 import { watchGateway } from "./discord/gateway.js";
@@ -29,6 +29,9 @@ export interface AppOptions {
   jobDeadlineMs?: number;
   /** Fine-tuning for tests; defaults suit Discord. */
   progressIntervalMs?: number;
+  /** Progress edits a second, all jobs together: over interaction webhooks, with the bot token. */
+  progressPerSecond?: number;
+  channelProgressPerSecond?: number;
   tokenSafetyMs?: number;
   /** Tries of a final that Discord refuses, and the first wait between them (tests shorten it). */
   refusedAttempts?: number;
@@ -82,6 +85,9 @@ export async function startApp(options: AppOptions): Promise<App> {
   const client = createClient(config.discordApiUrl);
   const publisher = new Publisher({
     rest: client.rest,
+    webhookRest: createWebhookRest(config.discordApiUrl),
+    progressPerSecond: options.progressPerSecond,
+    channelProgressPerSecond: options.channelProgressPerSecond,
     log: log.child({ module: "publisher" }),
     progressIntervalMs: options.progressIntervalMs,
     tokenSafetyMs: options.tokenSafetyMs,

@@ -1,5 +1,5 @@
 // The discord.js client and the one router for commands, button presses and form submits.
-import { Client, Events, GatewayIntentBits, type Interaction } from "discord.js";
+import { Client, Events, GatewayIntentBits, type Interaction, REST } from "discord.js";
 import type { Command } from "./command.js";
 import type { BotContext } from "./context.js";
 import { handleForm } from "./forms.js";
@@ -12,6 +12,19 @@ export function createClient(apiUrl: string | undefined): Client {
     // Every message sets its own allowed_mentions; this default covers anything else.
     allowedMentions: { parse: [] },
     ...(apiUrl ? { rest: { api: apiUrl } } : {}),
+  });
+}
+
+/**
+ * A REST client for interaction webhook routes (`/webhooks/{app}/{token}/…`). Discord does
+ * not count them against the bot-wide 50 requests a second, so this client does not either
+ * (discord.js's own applies that limit to every route); per-route buckets still hold. It
+ * has no token: those routes are authorised by the interaction token in their path.
+ */
+export function createWebhookRest(apiUrl: string | undefined): REST {
+  return new REST({
+    ...(apiUrl ? { api: apiUrl } : {}),
+    globalRequestsPerSecond: Number.MAX_SAFE_INTEGER,
   });
 }
 

@@ -1,6 +1,11 @@
 // Per-message update queue. For each job's message only the latest state is kept, one
 // edit is in flight, progress edits come at most every `progressIntervalMs`, and a final
-// state is never dropped nor queued behind progress edits.
+// state is never dropped nor queued behind progress edits, of its own job or any other.
+// Progress edits of all jobs take turns at a shared rate (src/discord/progress-gate.ts):
+// interaction webhook routes, which Discord does not hold to the bot-wide limit of 50
+// requests a second, go through their own REST client (`webhookRest`) at their own rate;
+// edits with the bot token share the global limit with finals, so they get a smaller rate
+// and pause while a final is being sent that way.
 // Interaction tokens last 15 minutes: before expiry, and whenever Discord answers 401 or
 // 50027, the message is edited with the bot token through the channel routes instead.
 // What Discord refuses for good is bounded: a deleted message is posted anew once (the
@@ -11,6 +16,7 @@ import { DiscordAPIError, type RawFile, type REST, Routes } from "discord.js";
 import type { JobMessage } from "../jobs/job.js";
 import type { Logger } from "../log.js";
 import { type Told, tellMember } from "./notice.js";
+import { ProgressGate } from "./progress-gate.js";
 import {
   isUnknownMessage,
   mayChange,
@@ -22,7 +28,14 @@ import {
 import type { MessageView } from "./render.js";
 
 export interface PublisherOptions {
+  /** The bot's REST client: bot-token routes, held to the bot-wide limit. */
   rest: REST;
+  /** For interaction webhook routes (not held to the bot-wide limit). Default: `rest`. */
+  webhookRest?: REST;
+  /** Progress edits a second over interaction webhooks, all jobs together. Default 40. */
+  progressPerSecond?: number;
+  /** Progress edits a second with the bot token, all jobs together. Default 10. */
+  channelProgressPerSecond?: number;
   log: Pick<Logger, "debug" | "info" | "warn" | "error">;
   progressIntervalMs?: number;
   /** Stop using an interaction token this long after it was issued. */
@@ -68,8 +81,25 @@ export class Publisher {
   private readonly slots = new Map<string, Slot>();
   /** Interaction tokens Discord refused: never used again. */
   private readonly deadTokens = new Set<string>();
+  private readonly webhookGate: ProgressGate;
+  private readonly channelGate: ProgressGate;
+  /** Finals being sent with the bot token: bot-token progress waits for them. */
+  private channelFinals = 0;
 
-  constructor(private readonly options: PublisherOptions) {}
+  constructor(private readonly options: PublisherOptions) {
+    const now = options.now ?? Date.now;
+    this.webhookGate = new ProgressGate(options.progressPerSecond ?? 40, () => false, now);
+    this.channelGate = new ProgressGate(
+      options.channelProgressPerSecond ?? 10,
+      () => this.channelFinals > 0,
+      now,
+    );
+  }
+
+  /** How many progress edits wait for their turn (all jobs). */
+  get progressWaiting(): number {
+    return this.webhookGate.waiting + this.channelGate.waiting;
+  }
 
   /**
    * Shows `view` on the job's message. Resolves when this state (or a newer one that
@@ -148,7 +178,12 @@ export class Publisher {
     slot.busy = true;
     try {
       while (slot.latest) {
-        if (!slot.latest.final) await this.throttle(slot);
+        if (!slot.latest.final) {
+          await this.throttle(slot);
+          // Its turn among all jobs' progress; a final for this job cuts the wait short.
+          const waiting = slot.latest;
+          if (waiting && !waiting.final && !(await this.progressTurn(slot, waiting))) continue;
+        }
         const update = slot.latest;
         if (!update) break;
         slot.latest = null;
@@ -183,6 +218,22 @@ export class Publisher {
     slot.wake = null;
   }
 
+  /** Waits for a progress edit's turn. False when a final came first (the turn was given up). */
+  private async progressTurn(slot: Slot, update: Update): Promise<boolean> {
+    if (slot.stopped) return true; // nothing will be sent for it
+    const gate = this.viaWebhookNext(slot, update.message) ? this.webhookGate : this.channelGate;
+    const turn = gate.turn();
+    slot.wake = () => turn.cancel();
+    const granted = await turn.granted;
+    slot.wake = null;
+    return granted;
+  }
+
+  /** Whether the next edit of this message goes through the interaction webhook. */
+  private viaWebhookNext(slot: Slot, message: JobMessage): boolean {
+    return this.tokenUsable(message) && !slot.gone;
+  }
+
   private forgetLater(jobId: string, slot: Slot): void {
     // Keep the slot while edits may follow; drop it once the message is quiet.
     // A slot that knows Discord refused the job's message is kept until its final state.
@@ -196,6 +247,20 @@ export class Publisher {
   /** One state, with its tries. Resolves with the refusal when Discord refused it for good. */
   private async deliver(jobId: string, slot: Slot, update: Update): Promise<Refusal | null> {
     if (!update.final && slot.stopped) return null; // refused for good before: no more asking
+    if (!update.final || this.viaWebhookNext(slot, update.message)) {
+      return this.tryDelivering(jobId, slot, update);
+    }
+    // A final with the bot token: bot-token progress waits until it is out.
+    this.channelFinals += 1;
+    try {
+      return await this.tryDelivering(jobId, slot, update);
+    } finally {
+      this.channelFinals -= 1;
+      this.channelGate.resume();
+    }
+  }
+
+  private async tryDelivering(jobId: string, slot: Slot, update: Update): Promise<Refusal | null> {
     const { log } = this.options;
     const transientTries = update.final ? (this.options.finalAttempts ?? 6) : 1;
     const refusedTries = update.final ? (this.options.refusedAttempts ?? 3) : 1;
@@ -255,7 +320,7 @@ export class Publisher {
   }
 
   private async viaWebhook(jobId: string, slot: Slot, update: Update, token: string) {
-    const { rest } = this.options;
+    const rest = this.options.webhookRest ?? this.options.rest;
     const { message } = update;
     const request = { body: payload(update.view), files: files(update.view), auth: false };
     if (!slot.gone) {
