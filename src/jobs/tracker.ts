@@ -48,6 +48,8 @@ export interface TrackerOptions {
 }
 
 const MINUTE = 60_000;
+/** How often the store's in-flight list is read again (jobs that reached it another way). */
+const RESYNC_MS = MINUTE;
 const LIST_BATCH = 100;
 
 export class Tracker {
@@ -66,6 +68,13 @@ export class Tracker {
   private searchSupported = true;
   private fetchCursor = 0;
   private ticks = 0;
+  /**
+   * The in-flight jobs as last written or read here (every write goes through to the
+   * store): a tick reads the store only for jobs whose task changed. The store's in-flight
+   * list is read again now and then, for jobs that reached it by another way.
+   */
+  private readonly following = new Map<string, Job>();
+  private syncedAt: number | null = null;
   private readonly pending = new Set<Promise<void>>();
 
   constructor(private readonly options: TrackerOptions) {}
@@ -86,6 +95,7 @@ export class Tracker {
   /** Starts following a job (already saved in the store). */
   async follow(job: Job): Promise<void> {
     await this.options.store.addInFlight(job.id);
+    this.following.set(job.id, job);
   }
 
   /** The job's submit is under way here: leave it alone until `release`. */
@@ -147,6 +157,8 @@ export class Tracker {
     // the stored job, since the copy may be out of date.
     if (!changes(seen, task)) return;
     const job = (await this.options.store.getJob(seen.id)) ?? seen;
+    // The copy followed here was older than the store's (written elsewhere): now it is not.
+    if (this.following.has(job.id)) this.following.set(job.id, job);
     if (!changes(job, task)) return;
     await this.save(this.advance(job, task));
   }
@@ -179,6 +191,7 @@ export class Tracker {
   /** Saves a changed job and shows it; a job that needs no Retry any more drops its pictures. */
   private async save(next: Job): Promise<void> {
     await this.options.store.putJob(next);
+    if (this.following.has(next.id)) this.following.set(next.id, next);
     if (next.request === null) await this.dropImages(next.id);
     if (next.result !== null || next.phase === "failed") await this.settle(next);
     await this.notify(next);
@@ -238,11 +251,11 @@ export class Tracker {
     const { store } = this.options;
     this.ticks += 1;
     await this.saveUnsaved();
+    if (this.syncedAt === null || this.now() - this.syncedAt >= RESYNC_MS) await this.resync();
     const jobs: Job[] = [];
-    for (const id of await store.inFlight()) {
+    for (const [id, job] of this.following) {
       if (this.held.has(id) || this.unsaved.has(id)) continue;
-      const job = await store.getJob(id);
-      if (!job || job.delivered) await store.removeInFlight(id);
+      if (job.delivered) await this.unfollow(id);
       else jobs.push(job);
     }
     const open: Job[] = [];
@@ -262,6 +275,29 @@ export class Tracker {
     await Promise.all([this.followOpen(open), this.search(lost), this.watch()]);
   }
 
+  /** Reads the store's in-flight list: jobs followed before a restart, or added elsewhere. */
+  private async resync(): Promise<void> {
+    const { store } = this.options;
+    const ids = await store.inFlight();
+    const listed = new Set(ids);
+    for (const id of ids) {
+      if (this.following.has(id) || this.held.has(id) || this.unsaved.has(id)) continue;
+      const job = await store.getJob(id);
+      if (!job || job.delivered) await store.removeInFlight(id);
+      else this.following.set(id, job);
+    }
+    // Ended by another way (a restart's copy of this store, a later shard): not ours now.
+    for (const id of this.following.keys()) {
+      if (!listed.has(id) && !this.held.has(id)) this.following.delete(id);
+    }
+    this.syncedAt = this.now();
+  }
+
+  private async unfollow(jobId: string): Promise<void> {
+    this.following.delete(jobId);
+    await this.options.store.removeInFlight(jobId);
+  }
+
   /** Runs one job's step; a failure (e.g. of the store) is logged and tried again next tick. */
   private async guarded(job: Job, step: () => Promise<void>): Promise<void> {
     try {
@@ -275,7 +311,7 @@ export class Tracker {
     for (const [id, job] of this.unsaved) {
       try {
         await this.options.store.putJob(job);
-        await this.options.store.addInFlight(id);
+        await this.follow(job);
         this.unsaved.delete(id);
         this.options.log.info({ jobId: id, taskId: job.taskId }, "job saved after all");
       } catch (error) {
@@ -365,7 +401,10 @@ export class Tracker {
     for (const job of lost) {
       if ((job.searchSince ?? null) === null) {
         const started = { ...job, searchSince: now };
-        await this.guarded(job, () => this.options.store.putJob(started));
+        await this.guarded(job, async () => {
+          await this.options.store.putJob(started);
+          this.following.set(started.id, started);
+        });
         searching.push(started);
       } else {
         searching.push(job);
@@ -401,9 +440,10 @@ export class Tracker {
     for (const [n, task] of others.entries()) {
       const sibling = siblingJob(adopted, n + 2, task.id, task.prompt || job.prompt);
       await this.options.store.putJob(sibling);
-      await this.options.store.addInFlight(sibling.id);
+      await this.follow(sibling);
     }
     await this.options.store.putJob(adopted);
+    this.following.set(adopted.id, adopted);
     // Fewer tasks than were charged for: the missing ones give their credits back.
     for (const id of this.siblingsOf(job, tasks.length)) {
       await this.options.ledger?.refund(id).catch((error: unknown) => {
@@ -457,7 +497,7 @@ export class Tracker {
       await this.guarded(job, async () => {
         const reopened: Job = { ...job, rank: 0, phase: "running", failure: null };
         const next: Job = { ...this.advance(reopened, task), delivered: false, watchUntil: null };
-        await store.addInFlight(next.id);
+        await this.follow(next);
         await store.removeWatched(next.id);
         await this.save(next);
       });
@@ -482,7 +522,7 @@ export class Tracker {
         if (!final) return;
         const latest = (await this.options.store.getJob(job.id)) ?? job;
         await this.options.store.putJob({ ...latest, delivered: true });
-        await this.options.store.removeInFlight(job.id);
+        await this.unfollow(job.id);
       })
       .catch((error: unknown) => {
         this.options.log.error({ err: error, jobId: job.id }, "showing a job change failed");

@@ -1,3 +1,4 @@
+import Keyv from "keyv";
 import { afterEach, describe, expect, it } from "vitest";
 import type { Job } from "../../src/jobs/job.js";
 import { JobStore } from "../../src/jobs/store.js";
@@ -113,7 +114,7 @@ interface World {
 }
 
 function world(options: Partial<TrackerOptions> = {}): World {
-  const store = JobStore.open("memory://");
+  const store = options.store ?? JobStore.open("memory://");
   stores.push(store);
   const source = new FakeSource();
   const shown: Job[] = [];
@@ -234,6 +235,55 @@ describe("states apply monotonically", () => {
     await w.step();
     expect((await w.job("j1")).phase).toBe("queued");
     expect(await w.job("j2")).toMatchObject({ phase: "needs-form", formPrompt: "a fox --v 7.0" });
+  });
+});
+
+/** The real store, counting its job reads. */
+class CountingStore extends JobStore {
+  reads = 0;
+  override async getJob(id: string): Promise<Job | undefined> {
+    this.reads += 1;
+    return super.getJob(id);
+  }
+}
+
+describe("reading the store", () => {
+  it("a tick reads the store only for jobs whose task changed; a new tracker resumes them from it", async () => {
+    const store = new CountingStore(new Keyv({ throwOnErrors: true }));
+    const w = world({ store });
+    for (let i = 0; i < 50; i++) {
+      await w.add(makeJob(`j${i}`, `t${i}`));
+      w.source.set(makeTask(`t${i}`, "NOT_START"));
+    }
+    await w.step(); // every job changes: waiting -> queued
+    expect(w.shown).toHaveLength(50);
+
+    store.reads = 0;
+    await w.step();
+    await w.step();
+    expect(store.reads).toBe(0);
+    expect(w.shown).toHaveLength(50);
+
+    w.source.set(running("t7", 30));
+    await w.step();
+    expect(store.reads).toBe(1);
+    expect((await w.job("j7")).progress).toBe(30);
+
+    // A restart: the in-flight jobs are read from the store once, then followed from memory.
+    const again = new Tracker({
+      source: w.source,
+      store,
+      intervalMs: 1000,
+      log: quiet,
+      now: () => w.clock.now,
+      onChange: async () => {},
+    });
+    store.reads = 0;
+    await again.tick();
+    expect(store.reads).toBe(50);
+    store.reads = 0;
+    await again.tick();
+    expect(store.reads).toBe(0);
   });
 });
 
