@@ -248,7 +248,6 @@ export class Tracker {
   }
 
   private async pass(): Promise<void> {
-    const { store } = this.options;
     this.ticks += 1;
     await this.saveUnsaved();
     if (this.syncedAt === null || this.now() - this.syncedAt >= RESYNC_MS) await this.resync();
