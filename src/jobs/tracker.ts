@@ -191,6 +191,11 @@ export class Tracker {
   /** Saves a changed job and shows it; a job that needs no Retry any more drops its pictures. */
   private async save(next: Job): Promise<void> {
     await this.options.store.putJob(next);
+    await this.saved(next);
+  }
+
+  /** What follows a job's save: the copy followed here, its pictures, the ledger, the message. */
+  private async saved(next: Job): Promise<void> {
     if (this.following.has(next.id)) this.following.set(next.id, next);
     if (next.request === null) await this.dropImages(next.id);
     if (next.result !== null || next.phase === "failed") await this.settle(next);
@@ -323,14 +328,41 @@ export class Tracker {
   private async followOpen(open: Job[]): Promise<void> {
     if (open.length === 0) return;
     const tasks = await this.poll(open.map((j) => j.taskId));
+    const changed: Array<[Job, Task]> = [];
     for (const job of open) {
       const task = tasks.get(job.taskId);
       if (task === undefined) continue; // not asked, or the poll failed for it: next tick
-      await this.guarded(job, async () => {
-        if (task === null) return this.missed(job);
-        this.absentSince.delete(job.id);
-        await this.apply(job, task);
-      });
+      if (task === null) {
+        await this.guarded(job, () => this.missed(job));
+        continue;
+      }
+      this.absentSince.delete(job.id);
+      if (changes(job, task)) changed.push([job, task]);
+    }
+    await this.applyAll(changed);
+  }
+
+  /**
+   * The new states of many jobs at once: one store read for all of them (their copies here
+   * may be out of date), one write, then each is shown. A failure is tried again next tick.
+   */
+  private async applyAll(changed: Array<[Job, Task]>): Promise<void> {
+    if (changed.length === 0) return;
+    try {
+      const stored = await this.options.store.getJobs(changed.map(([job]) => job.id));
+      const next: Job[] = [];
+      for (const [seen, task] of changed) {
+        const job = stored.get(seen.id) ?? seen;
+        if (this.following.has(job.id)) this.following.set(job.id, job);
+        if (changes(job, task)) next.push(this.advance(job, task));
+      }
+      await this.options.store.updateJobs(next);
+      for (const job of next) await this.guarded(job, () => this.saved(job));
+    } catch (error) {
+      this.options.log.error(
+        { err: error, jobs: changed.length },
+        "saving the jobs' new states failed; next tick",
+      );
     }
   }
 

@@ -52,6 +52,30 @@ describe("JobStore on SQLite", () => {
     expect(await again.getJob("nope")).toBeUndefined();
   });
 
+  it("saves many jobs in one batch and reads them back in one, also after a reopen; the task index stays", async () => {
+    const url = sqliteUrl();
+    const store = open(url);
+    const jobs = Array.from({ length: 500 }, (_, i) => testJob({ id: `j${i}`, taskId: `t${i}` }));
+    for (const job of jobs.slice(0, 3)) await store.putJob(job);
+    const changed = jobs.map((job, i) => ({
+      ...job,
+      phase: "running" as const,
+      progress: i % 100,
+    }));
+    await store.updateJobs(changed);
+    const read = await store.getJobs([...jobs.map((j) => j.id), "missing"]);
+    expect(read.size).toBe(500);
+    expect(read.get("j42")).toEqual(changed[42]);
+    expect(await store.getJob("j499")).toEqual(changed[499]);
+    expect((await store.jobForTask("t1"))?.progress).toBe(1);
+    await store.close();
+    const again = open(url);
+    expect((await again.getJobs(["j0", "j250"])).get("j250")).toEqual(changed[250]);
+    // Job rows as any other write leaves them: the batch wrote keyv's own format.
+    const rows = await sqliteRows(url);
+    expect(rows.filter((r) => r.key.startsWith("mjcord:job:"))).toHaveLength(500);
+  });
+
   it("loses no in-flight id when many are added and removed at once", async () => {
     const store = open(sqliteUrl());
     const ids = Array.from({ length: 50 }, (_, i) => `j${i}`);

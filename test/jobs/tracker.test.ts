@@ -238,12 +238,16 @@ describe("states apply monotonically", () => {
   });
 });
 
-/** The real store, counting its job reads. */
+/** The real store, counting the job rows it reads. */
 class CountingStore extends JobStore {
   reads = 0;
   override async getJob(id: string): Promise<Job | undefined> {
     this.reads += 1;
     return super.getJob(id);
+  }
+  override async getJobs(ids: readonly string[]): Promise<Map<string, Job>> {
+    this.reads += ids.length;
+    return super.getJobs(ids);
   }
 }
 
