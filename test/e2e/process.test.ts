@@ -2,12 +2,25 @@
 // project reached through symlinks in a path with `#` and spaces, pointed at the fake
 // Discord (DISCORD_API_URL) with the simulator as the proxy. Killed with SIGKILL mid-job,
 // stopped with SIGTERM while a submit is under way, and refused by Discord and by its
-// database.
-import { chmodSync, mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from "node:fs";
+// database. `npm start` runs what tsc built into dist/ (bin/mjcord.mjs), building it first
+// when the sources are newer.
+import { spawnSync } from "node:child_process";
+import {
+  appendFileSync,
+  chmodSync,
+  cpSync,
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { commands } from "../../commands/index.js";
 import { registerCommands } from "../../src/discord/registration.js";
 import { JobStore } from "../../src/jobs/store.js";
@@ -25,9 +38,17 @@ import {
 import { GRID_BUTTONS } from "./helpers.js";
 
 const root = fileURLToPath(new URL("../..", import.meta.url));
+const launcher = join(root, "bin", "mjcord.mjs");
 let fake: FakeDiscord | undefined;
 let sim: Simulator | undefined;
 const bots: Started[] = [];
+
+// The copies below share the project's own build, made (when stale) once here: a build of
+// their own on every start would be slow. One test builds a copy's own dist/.
+beforeAll(() => {
+  const build = spawnSync(process.execPath, [launcher, "--build"], { cwd: root, encoding: "utf8" });
+  if (build.status !== 0) throw new Error(`the build failed:\n${build.stdout}${build.stderr}`);
+}, 180_000);
 
 afterEach(async (context) => {
   if (context.task.result?.state === "fail") {
@@ -41,12 +62,28 @@ afterEach(async (context) => {
   sim = undefined;
 });
 
-/** A copy of the project made of symlinks, in a folder whose path has `#` and spaces. */
-function symlinkedCopy(): string {
+/**
+ * A copy of the project made of symlinks, in a folder whose path has `#` and spaces: with the
+ * project's dist/ (fresh, so never written through the link), or with `copied` folders real
+ * copies and no dist/, which the copy builds for itself.
+ */
+function symlinkedCopy(options: { copied?: string[] } = {}): string {
   const dir = join(mkdtempSync(join(tmpdir(), "mjcord #proc ")), "my bot #1");
   mkdirSync(dir);
-  for (const name of ["package.json", "tsconfig.json", "src", "commands", "node_modules"]) {
-    symlinkSync(join(root, name), join(dir, name));
+  const copied = options.copied ?? [];
+  const linked = [
+    "package.json",
+    "tsconfig.json",
+    "tsconfig.build.json",
+    "bin",
+    "src",
+    "commands",
+    "node_modules",
+    ...(options.copied ? [] : ["dist"]),
+  ];
+  for (const name of linked) {
+    if (copied.includes(name)) cpSync(join(root, name), join(dir, name), { recursive: true });
+    else symlinkSync(join(root, name), join(dir, name));
   }
   return dir;
 }
@@ -358,11 +395,51 @@ describe("npm run register", () => {
   }, 60_000);
 });
 
+describe("the build behind npm start", () => {
+  it("a copy builds its own dist/ on first start, rebuilds after an edit, and runs nothing that fails to type-check", async () => {
+    const cwd = symlinkedCopy({ copied: ["src"] });
+    const register = () => npm(["run", "register"], cwd, baseEnv());
+    const configError = "DISCORD_TOKEN: missing";
+    const rootStamp = () => readFileSync(join(root, "dist", ".stamp"), "utf8");
+    const stampBefore = rootStamp();
+
+    const first = register();
+    expect((await first.exited).code).toBe(1);
+    expect(first.output()).toContain("mjcord: dist/ has no build yet; compiling");
+    expect(first.output()).toContain(configError);
+    expect(first.output()).not.toMatch(/\n\s+at /);
+    expect(lstatSync(join(cwd, "dist")).isDirectory()).toBe(true);
+    expect(existsSync(join(cwd, "dist", "src", "register.js"))).toBe(true);
+
+    const again = register();
+    expect((await again.exited).code).toBe(1);
+    expect(again.output()).not.toContain("compiling");
+    expect(again.output()).toContain(configError);
+
+    const source = join(cwd, "src", "register.ts");
+    const original = readFileSync(source, "utf8");
+    writeFileSync(source, `process.stderr.write("edited copy\\n");\n${original}`);
+    const edited = register();
+    expect((await edited.exited).code).toBe(1);
+    expect(edited.output()).toContain("mjcord: dist/ is older than the sources; compiling");
+    expect(edited.output()).toContain("edited copy");
+
+    appendFileSync(source, 'const wrong: number = "not a number";\n');
+    const broken = register();
+    expect((await broken.exited).code).toBe(1);
+    expect(broken.output()).toContain("error TS2322");
+    expect(broken.output()).toContain("mjcord: the build failed (tsc above); nothing was run");
+    expect(broken.output()).not.toContain(configError);
+    // The project's own build was left alone.
+    expect(rootStamp()).toBe(stampBefore);
+  }, 180_000);
+});
+
 describe("a database that cannot be used stops start-up", () => {
   /** The bot's own entry point, as `npm start` runs it; as root, without root's file powers. */
   function startBot(databaseUrl: string): Started {
     const asRoot = process.getuid?.() === 0;
-    const bot = startProcess(process.execPath, ["--import", "tsx", "src/main.ts"], {
+    const bot = startProcess(process.execPath, [launcher, "src/main.ts"], {
       cwd: root,
       env: {
         ...baseEnv(),
