@@ -3,6 +3,10 @@
 // per final state and kept until that state is delivered or given up. A final state Discord
 // refuses for good is given up: the member is told privately, one warning names the channel
 // and what the bot lacks, and show() resolves so the job is not offered again.
+// Results of different jobs are delivered side by side (download, then upload), a bounded
+// number at once, so that a burst of finished jobs neither waits in single file nor holds
+// every picture in memory at the same time.
+import pLimit, { type LimitFunction } from "p-limit";
 import type { Job } from "../jobs/job.js";
 import type { Logger } from "../log.js";
 import { downloadMedia } from "../mj/media.js";
@@ -15,16 +19,22 @@ import { type MessageFile, type ResultMedia, renderJob } from "./render.js";
 /** Discord refuses a request larger than this, whatever the per-file limit. */
 const REQUEST_LIMIT = 25 * 1024 * 1024;
 const MAX_FILES = 10;
+/** Results delivered at once by default: each holds its media until it is uploaded. */
+export const DELIVERIES_AT_ONCE = 12;
 
 export class Presenter {
   private readonly downloaded = new MediaCache();
+  private readonly deliveries: LimitFunction;
 
   constructor(
     private readonly publisher: Publisher,
     private readonly log: Pick<Logger, "warn">,
     /** What messages may offer now (what the proxy was learned to lack is left out). */
     private readonly offers: () => Offers = () => ALL_OFFERS,
-  ) {}
+    deliveriesAtOnce = DELIVERIES_AT_ONCE,
+  ) {
+    this.deliveries = pLimit(deliveriesAtOnce);
+  }
 
   /**
    * Shows the job's current state; resolves once a final state is on Discord, or was given
@@ -32,16 +42,17 @@ export class Presenter {
    */
   async show(job: Job): Promise<void> {
     const final = job.phase === "done" || job.phase === "failed";
-    const media = job.phase === "done" ? await this.mediaOnce(job) : undefined;
-    const refusal = await this.publisher.show(
-      job.id,
-      job.message,
-      renderJob(job, media, this.offers()),
-      final,
-    );
+    const refusal =
+      job.phase === "done"
+        ? await this.deliveries(async () => this.publish(job, await this.mediaOnce(job), true))
+        : await this.publish(job, undefined, final);
     if (!final) return;
     this.downloaded.delete(job.id);
     if (refusal) await this.giveUp(job, refusal);
+  }
+
+  private publish(job: Job, media: ResultMedia | undefined, final: boolean) {
+    return this.publisher.show(job.id, job.message, renderJob(job, media, this.offers()), final);
   }
 
   /** A final state Discord will not take: tell the member, and say so once in the log. */

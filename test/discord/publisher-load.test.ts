@@ -1,20 +1,32 @@
 // The publisher under load, against the fake Discord over real HTTP with discord.js's REST:
 // a final overtakes the progress edits of other jobs waiting for their turn; progress of
 // many jobs shares one rate and still reaches every job; interaction webhook edits are not
-// held to the bot-wide 50 a second while bot-token routes are; 429s lose nothing.
+// held to the bot-wide 50 a second while bot-token routes are; 429s lose nothing; results
+// of many jobs are downloaded and uploaded side by side, a bounded number at once.
+
+import { once } from "node:events";
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
 import { type Client, REST, Routes } from "discord.js";
 import { afterEach, describe, expect, it } from "vitest";
 import { commands } from "../../commands/index.js";
 import { createClient, createWebhookRest } from "../../src/discord/bot.js";
+import { Presenter } from "../../src/discord/presenter.js";
 import { Publisher } from "../../src/discord/publisher.js";
 import { registerCommands } from "../../src/discord/registration.js";
 import type { MessageView } from "../../src/discord/render.js";
-import type { JobMessage } from "../../src/jobs/job.js";
+import { type JobMessage, resultOf } from "../../src/jobs/job.js";
+import { png } from "../e2e/pictures.js";
 import { type FakeDiscord, startFakeDiscord } from "../fakes/index.js";
+import { fixtureTask } from "../support/fixtures.js";
+import { testJob } from "../support/jobs.js";
 
 let fake: FakeDiscord | undefined;
 let client: Client | undefined;
+let pictures: Server | undefined;
 afterEach(async () => {
+  pictures?.close();
+  pictures = undefined;
   await client?.destroy();
   await fake?.close();
   fake = undefined;
@@ -201,6 +213,49 @@ describe("the publisher under load", () => {
     expect(fake.requests.filter((r) => r.status === 429).length).toBeGreaterThan(0);
     for (const [i, message] of jobs.entries()) {
       expect(fake.message(message.messageId ?? "")?.content).toBe(`✅ ${i}`);
+    }
+    expect(fake.violations).toEqual([]);
+  });
+
+  it("results of many jobs are delivered side by side, a bounded number at once", async () => {
+    fake = await startFakeDiscord();
+    const rest = botRest(fake);
+    const jobs = await channelJobs(fake, rest, 16);
+    // The proxy's picture host: slow, and counting how many downloads overlap.
+    let now = 0;
+    let most = 0;
+    const picture = png(8, 8, [200, 60, 60]);
+    pictures = createServer((_req, res) => {
+      now += 1;
+      most = Math.max(most, now);
+      setTimeout(() => {
+        now -= 1;
+        res.writeHead(200, { "content-type": "image/png" }).end(picture);
+      }, 150);
+    }).listen(0, "127.0.0.1");
+    await once(pictures, "listening");
+    const { port } = pictures.address() as AddressInfo;
+    const publisher = new Publisher({ rest, log: quiet, progressIntervalMs: 0 });
+    const presenter = new Presenter(publisher, quiet, undefined, 4);
+    const grid = resultOf(fixtureTask("task-imagine-success.json"));
+    await Promise.all(
+      jobs.map((message, i) =>
+        presenter.show(
+          testJob({
+            id: `job-${i}`,
+            taskId: `17543001123456${String(i).padStart(2, "0")}`,
+            phase: "done",
+            rank: 4,
+            request: null,
+            message,
+            result: { ...grid, imageUrl: `http://127.0.0.1:${port}/grid-${i}.png` },
+          }),
+        ),
+      ),
+    );
+    expect(most).toBe(4); // side by side, never more than four
+    for (const message of jobs) {
+      expect(fake.message(message.messageId ?? "")?.attachments).toHaveLength(1);
     }
     expect(fake.violations).toEqual([]);
   });
