@@ -162,8 +162,20 @@ function resolveAttachments(
   return out;
 }
 
-function write(kind: MessageWrite["kind"], via: MessageWrite["via"], body: Json): MessageWrite {
-  return { at: Date.now(), kind, via, allowedMentions: body.allowed_mentions, body };
+function write(
+  kind: MessageWrite["kind"],
+  via: MessageWrite["via"],
+  body: Json,
+  files: readonly UploadedFile[],
+): MessageWrite {
+  return {
+    at: Date.now(),
+    kind,
+    via,
+    allowedMentions: body.allowed_mentions,
+    body,
+    files: files.length,
+  };
 }
 
 /** What a new message needs besides its body. */
@@ -203,7 +215,7 @@ export function createMessage(state: FakeState, init: CreateInit): FakeMessage {
     loading: (flags & FLAG_LOADING) !== 0,
     deleted: false,
     ...(ephemeral && init.visibleTo ? { visibleTo: init.visibleTo } : {}),
-    writes: [write("create", init.via, body)],
+    writes: [write("create", init.via, body, init.files)],
   };
   state.messages.set(msg.id, msg);
   state.changed();
@@ -239,7 +251,7 @@ export function editMessage(
   msg.flags &= ~FLAG_LOADING;
   msg.loading = false;
   msg.editedAt = new Date();
-  msg.writes.push(write("edit", via, body));
+  msg.writes.push(write("edit", via, body, files));
   state.changed();
   return msg;
 }

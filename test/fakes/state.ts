@@ -95,6 +95,8 @@ export interface MessageWrite {
   /** `allowed_mentions` as sent in this write (undefined if absent) */
   allowedMentions: unknown;
   body: Record<string, unknown>;
+  /** how many files this write uploaded (multipart parts; 0 for a JSON body) */
+  files: number;
 }
 
 /** A message the bot created, in its latest state (a live object). */
