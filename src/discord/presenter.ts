@@ -20,7 +20,7 @@ import { type MessageFile, type ResultMedia, renderJob } from "./render.js";
 const REQUEST_LIMIT = 25 * 1024 * 1024;
 const MAX_FILES = 10;
 /** Results delivered at once by default: each holds its media until it is uploaded. */
-export const DELIVERIES_AT_ONCE = 12;
+export const DELIVERIES_AT_ONCE = 16;
 
 export class Presenter {
   private readonly downloaded = new MediaCache();

@@ -1,5 +1,6 @@
 // Turns for progress edits, shared by every job: at most `perSecond` a second in total, the
-// edit that has waited longest first, and none while the gate is paused. Finals never pass
+// job whose message was edited longest ago first (one never edited before all others), and
+// none while the gate is paused. Finals never pass
 // through here: they go out at once. With many jobs in flight each job's turn simply comes
 // round less often (N jobs at R a second: one edit per job every N/R seconds), so every job
 // still shows progress and the edits never outgrow what Discord takes.
@@ -13,6 +14,8 @@ export interface Turn {
 
 interface Waiter {
   resolve: (granted: boolean) => void;
+  /** When the job's message was last edited (0: never): the smallest goes first. */
+  since: number;
 }
 
 export class ProgressGate {
@@ -37,14 +40,14 @@ export class ProgressGate {
     return this.line.length;
   }
 
-  /** Joins the line. */
-  turn(): Turn {
+  /** Joins the line, behind every job whose message was edited before `since`. */
+  turn(since = 0): Turn {
     let waiter: Waiter | undefined;
     const granted = new Promise<boolean>((resolve) => {
-      waiter = { resolve };
+      waiter = { resolve, since };
     });
     const entry = waiter as Waiter;
-    this.line.push(entry);
+    this.line.splice(this.placeFor(since), 0, entry);
     this.pump();
     return {
       granted,
@@ -60,6 +63,18 @@ export class ProgressGate {
   /** The reason for a pause has gone: turns may be given again. */
   resume(): void {
     this.pump();
+  }
+
+  /** Where a waiter edited at `since` goes: after all edited at or before it (binary search). */
+  private placeFor(since: number): number {
+    let low = 0;
+    let high = this.line.length;
+    while (low < high) {
+      const mid = (low + high) >> 1;
+      if ((this.line[mid] as Waiter).since <= since) low = mid + 1;
+      else high = mid;
+    }
+    return low;
   }
 
   private get capacity(): number {

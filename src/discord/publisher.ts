@@ -32,7 +32,7 @@ export interface PublisherOptions {
   rest: REST;
   /** For interaction webhook routes (not held to the bot-wide limit). Default: `rest`. */
   webhookRest?: REST;
-  /** Progress edits a second over interaction webhooks, all jobs together. Default 40. */
+  /** Progress edits a second over interaction webhooks, all jobs together. Default 100. */
   progressPerSecond?: number;
   /** Progress edits a second with the bot token, all jobs together. Default 10. */
   channelProgressPerSecond?: number;
@@ -88,7 +88,7 @@ export class Publisher {
 
   constructor(private readonly options: PublisherOptions) {
     const now = options.now ?? Date.now;
-    this.webhookGate = new ProgressGate(options.progressPerSecond ?? 40, () => false, now);
+    this.webhookGate = new ProgressGate(options.progressPerSecond ?? 100, () => false, now);
     this.channelGate = new ProgressGate(
       options.channelProgressPerSecond ?? 10,
       () => this.channelFinals > 0,
@@ -222,7 +222,7 @@ export class Publisher {
   private async progressTurn(slot: Slot, update: Update): Promise<boolean> {
     if (slot.stopped) return true; // nothing will be sent for it
     const gate = this.viaWebhookNext(slot, update.message) ? this.webhookGate : this.channelGate;
-    const turn = gate.turn();
+    const turn = gate.turn(slot.lastEditAt);
     slot.wake = () => turn.cancel();
     const granted = await turn.granted;
     slot.wake = null;
