@@ -344,10 +344,16 @@ function timeOf(marks: Marks, index: number): number {
   return marks[lo]?.[0] ?? Number.NaN;
 }
 
+/** List calls further apart than this belong to different ticks (the poll interval is 250 ms). */
+const TICK_GAP_MS = 120;
+
 /** Groups list-by-condition calls into tracker ticks: a tick asks about each task once. */
 function ticksOf(sim: Simulator, from: number, marks: Marks): Tick[] {
   const ticks: Tick[] = [];
   let current: (Tick & { seen: Set<string> }) | undefined;
+  // A tick's list calls go out together; ticks are a poll interval apart. A list that
+  // repeats an id, or comes well after the previous one, starts the next tick.
+  let lastAt = Number.NEGATIVE_INFINITY;
   const close = () => {
     if (current) {
       const { seen: _seen, ...tick } = current;
@@ -362,9 +368,11 @@ function ticksOf(sim: Simulator, from: number, marks: Marks): Tick[] {
     if (!request.path.endsWith("/task/list-by-condition")) continue;
     const ids = ((request.body as { ids?: unknown } | null)?.ids ?? []) as string[];
     if (ids.length === 0) continue; // the start-up probe
-    if (!current || ids.some((id) => current?.seen.has(id))) {
+    const at = timeOf(marks, from + offset);
+    const gap = at - lastAt;
+    lastAt = at;
+    if (!current || gap > TICK_GAP_MS || ids.some((id) => current?.seen.has(id))) {
       close();
-      const at = timeOf(marks, from + offset);
       current = { ids: 0, lists: 0, fetches: 0, at, seen: new Set() };
     }
     for (const id of ids) current.seen.add(id);
