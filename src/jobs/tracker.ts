@@ -75,6 +75,8 @@ export class Tracker {
    */
   private readonly following = new Map<string, Job>();
   private syncedAt: number | null = null;
+  /** Jobs followed while a resync reads the store's list: not to be dropped by it. */
+  private readonly followedDuringSync = new Set<string>();
   private readonly pending = new Set<Promise<void>>();
 
   constructor(private readonly options: TrackerOptions) {}
@@ -96,6 +98,7 @@ export class Tracker {
   async follow(job: Job): Promise<void> {
     await this.options.store.addInFlight(job.id);
     this.following.set(job.id, job);
+    this.followedDuringSync.add(job.id);
   }
 
   /** The job's submit is under way here: leave it alone until `release`. */
@@ -282,6 +285,7 @@ export class Tracker {
   /** Reads the store's in-flight list: jobs followed before a restart, or added elsewhere. */
   private async resync(): Promise<void> {
     const { store } = this.options;
+    this.followedDuringSync.clear();
     const ids = await store.inFlight();
     const listed = new Set(ids);
     for (const id of ids) {
@@ -292,7 +296,9 @@ export class Tracker {
     }
     // Ended by another way (a restart's copy of this store, a later shard): not ours now.
     for (const id of this.following.keys()) {
-      if (!listed.has(id) && !this.held.has(id)) this.following.delete(id);
+      if (!listed.has(id) && !this.held.has(id) && !this.followedDuringSync.has(id)) {
+        this.following.delete(id);
+      }
     }
     this.syncedAt = this.now();
   }
