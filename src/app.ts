@@ -3,7 +3,7 @@
 import { once } from "node:events";
 import { type Client, Events } from "discord.js";
 import { commands as allCommands } from "../commands/index.js";
-import type { Config } from "./config.js";
+import { type Config, ConfigError } from "./config.js";
 import { createClient, createWebhookRest, routeInteractions } from "./discord/bot.js";
 import type { Command } from "./discord/command.js";
 import type { BotContext } from "./discord/context.js";
@@ -11,7 +11,11 @@ import { watchGateway } from "./discord/gateway.js";
 import { offersOf } from "./discord/offers.js";
 import { Presenter } from "./discord/presenter.js";
 import { Publisher } from "./discord/publisher.js";
+import { appHealth } from "./http/health.js";
+import { type JobOutcome, Metrics } from "./http/metrics.js";
+import { type HttpServer, startHttpServer } from "./http/server.js";
 import { Capabilities } from "./jobs/capabilities.js";
+import type { Job } from "./jobs/job.js";
 import { JobStore } from "./jobs/store.js";
 import { Tracker } from "./jobs/tracker.js";
 import type { Logger } from "./log.js";
@@ -47,6 +51,10 @@ export interface App {
   context: BotContext;
   /** Settles with the reason once Discord has closed the gateway for good (e.g. a revoked token). */
   fatal: Promise<string>;
+  /** The HTTP server (/healthz, /metrics) when HTTP_PORT is set, with its bound address. */
+  http: HttpServer | undefined;
+  /** What /metrics serves; undefined without HTTP_PORT (nothing is counted then). */
+  metrics: Metrics | undefined;
   /** Re-reads the spending policy (SIGHUP); a bad file is logged and the previous one stays. */
   reloadPolicy(): boolean;
   /** Stops cleanly: no new work, submits under way finished and saved, store closed. */
@@ -69,6 +77,9 @@ export async function startApp(options: AppOptions): Promise<App> {
   });
   policies.load();
   const store = await JobStore.openChecked(config.databaseUrl);
+  // Counted only when there is a server to scrape them.
+  const metrics = config.httpPort === undefined ? undefined : new Metrics();
+  metrics?.countInFlight(async () => (await store.inFlight()).length);
   // Expired stashes (pictures kept for Retry, unconfirmed offers), ledger rows and claims
   // are deleted on a timer.
   store.sweepEvery(SWEEP_INTERVAL_MS, (error) =>
@@ -81,11 +92,15 @@ export async function startApp(options: AppOptions): Promise<App> {
     mode: config.mjMode,
     modeStyle: config.mjModeStyle,
     log: log.child({ module: "mj" }),
+    ...(metrics ? { onRequest: (r) => metrics.proxyRequest(r.path, r.status, r.seconds) } : {}),
   });
   const client = createClient(config.discordApiUrl);
+  const webhookRest = createWebhookRest(config.discordApiUrl);
+  metrics?.watchRest(client.rest);
+  metrics?.watchRest(webhookRest);
   const publisher = new Publisher({
     rest: client.rest,
-    webhookRest: createWebhookRest(config.discordApiUrl),
+    webhookRest,
     progressPerSecond: options.progressPerSecond,
     channelProgressPerSecond: options.channelProgressPerSecond,
     log: log.child({ module: "publisher" }),
@@ -107,9 +122,11 @@ export async function startApp(options: AppOptions): Promise<App> {
     source: proxy,
     store,
     intervalMs: config.pollIntervalMs,
-    onChange: (job) => presenter.show(job),
+    onChange: metrics
+      ? (job) => presenter.show(job).then(() => finalShown(metrics, job))
+      : (job) => presenter.show(job),
     log: log.child({ module: "tracker" }),
-    ledger,
+    ledger: metrics ? countingLedger(ledger, metrics) : ledger,
   });
   const context: BotContext = {
     config,
@@ -143,6 +160,28 @@ export async function startApp(options: AppOptions): Promise<App> {
     await Promise.allSettled([client.destroy(), proxy.close(), store.close()]);
     throw error;
   }
+  let http: HttpServer | undefined;
+  if (metrics && config.httpPort !== undefined) {
+    try {
+      http = await startHttpServer({
+        host: config.httpHost ?? "127.0.0.1",
+        port: config.httpPort,
+        metrics,
+        health: appHealth(client, store, gateway.fatal),
+        log: log.child({ module: "http" }),
+        // The notify hook (/hooks/mj/<secret>, PUBLIC_URL) is added here as an extra route.
+        extraRoutes: [],
+      });
+    } catch (error) {
+      await Promise.allSettled([client.destroy(), proxy.close(), store.close()]);
+      throw new ConfigError([
+        {
+          variable: "HTTP_PORT",
+          message: `cannot listen on ${config.httpHost ?? "127.0.0.1"}:${config.httpPort} (${(error as Error).message})`,
+        },
+      ]);
+    }
+  }
   policies.watch();
   tracker.start();
   const who = client.user?.tag ?? "the bot";
@@ -168,6 +207,8 @@ export async function startApp(options: AppOptions): Promise<App> {
   return {
     client,
     context,
+    http,
+    metrics,
     fatal: gateway.fatal,
     reloadPolicy: () => policies.reload(),
     async stop() {
@@ -176,10 +217,42 @@ export async function startApp(options: AppOptions): Promise<App> {
       // long as its timeout), then polling; the store last.
       await router.drain(options.drainTimeoutMs ?? proxy.submitTimeoutMs + DRAIN_MARGIN_MS);
       await tracker.stop();
+      await http?.close();
       await client.destroy();
       await proxy.close();
       await store.close();
     },
+  };
+}
+
+/** A change the presenter has shown: a final one counts the job, a success its latency. */
+function finalShown(metrics: Metrics, job: Job): void {
+  if (job.phase === "done" && job.result !== null) {
+    metrics.jobEnded(job.kind, "succeeded");
+    // updatedAt: when the tracker saw the SUCCESS (the state that made the job done).
+    metrics.finalShown((Date.now() - job.updatedAt) / 1000);
+  } else if (job.phase === "failed") {
+    const outcome: JobOutcome = job.cancelledBy
+      ? "cancelled"
+      : job.watchUntil
+        ? "timed_out"
+        : "failed";
+    metrics.jobEnded(job.kind, outcome);
+  }
+}
+
+/** The tracker's ledger, counting the credits each success keeps (once per job). */
+function countingLedger(ledger: Ledger, metrics: Metrics): Pick<Ledger, "finish" | "refund"> {
+  return {
+    async finish(jobId) {
+      const before = await ledger.entry(jobId).catch(() => undefined);
+      const after = await ledger.finish(jobId);
+      if (before?.state === "running" && after?.state === "succeeded") {
+        metrics.creditsSpent(after.credits);
+      }
+      return after;
+    },
+    refund: (jobId, state) => ledger.refund(jobId, state),
   };
 }
 

@@ -34,6 +34,10 @@ export interface Config {
   allowPrivateImageUrls: boolean;
   /** The spending policy (YAML); undefined: none, nothing is limited. */
   policyFile: string | undefined;
+  /** Port of the HTTP server (/healthz, /metrics); undefined: no server. 0 (tests): any free one. */
+  httpPort?: number | undefined;
+  /** Interface of that server (default 127.0.0.1). */
+  httpHost?: string;
 }
 
 export interface ConfigProblem {
@@ -194,7 +198,16 @@ export function loadConfig(
     jobTimeoutMinutes: number("JOB_TIMEOUT_MINUTES", 30, 1, 24 * 60, false),
     allowPrivateImageUrls: flag("ALLOW_PRIVATE_IMAGE_URLS", false),
     policyFile: value("POLICY_FILE") ?? defaults.policyFile(),
+    httpPort: value("HTTP_PORT") === undefined ? undefined : number("HTTP_PORT", 0, 1, 65535, true),
+    // A bracketed IPv6 address ([::1]) is listened on without its brackets.
+    httpHost: value("HTTP_HOST")?.replace(/^\[(.*)\]$/, "$1") ?? "127.0.0.1",
   };
+  if (!/^[0-9a-z.:_-]+$/i.test(config.httpHost ?? "")) {
+    problems.push({
+      variable: "HTTP_HOST",
+      message: `"${config.httpHost}" is not a host name or address; expected e.g. 127.0.0.1 or 0.0.0.0`,
+    });
+  }
   if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(config.databaseUrl)) {
     problems.push({
       variable: "DATABASE_URL",

@@ -38,7 +38,37 @@ describe("loadConfig", () => {
       jobTimeoutMinutes: 30,
       allowPrivateImageUrls: false,
       policyFile: undefined,
+      httpPort: undefined,
+      httpHost: "127.0.0.1",
     });
+  });
+
+  it("reads HTTP_PORT and HTTP_HOST", () => {
+    expect(loadConfig({ ...required, HTTP_PORT: "9464" })).toMatchObject({
+      httpPort: 9464,
+      httpHost: "127.0.0.1",
+    });
+    expect(loadConfig({ ...required, HTTP_PORT: " 1 ", HTTP_HOST: "0.0.0.0" })).toMatchObject({
+      httpPort: 1,
+      httpHost: "0.0.0.0",
+    });
+    expect(loadConfig({ ...required, HTTP_PORT: "65535", HTTP_HOST: "[::1]" })).toMatchObject({
+      httpPort: 65535,
+      httpHost: "::1",
+    });
+    expect(loadConfig({ ...required, HTTP_PORT: "" }).httpPort).toBeUndefined();
+  });
+
+  it.each(["0", "65536", "80.5", "http", "-1"])("names HTTP_PORT when it is %s", (port) => {
+    const found = problemsOf({ ...required, HTTP_PORT: port });
+    expect([...found.keys()]).toEqual(["HTTP_PORT"]);
+    expect(found.get("HTTP_PORT")).toBe(`"${port}" is not a whole number from 1 to 65535`);
+  });
+
+  it("names HTTP_HOST when it is not a host", () => {
+    const found = problemsOf({ ...required, HTTP_PORT: "9464", HTTP_HOST: "http://0.0.0.0/" });
+    expect([...found.keys()]).toEqual(["HTTP_HOST"]);
+    expect(found.get("HTTP_HOST")).toMatch(/is not a host name or address/);
   });
 
   it("reads every variable", () => {

@@ -45,6 +45,18 @@ export interface MjClientOptions {
   };
   /** For tests of the backoff: a source of [0, 1) numbers. */
   random?: () => number;
+  /** Told of every HTTP exchange with the proxy (each attempt): for metrics. */
+  onRequest?: (exchange: ProxyExchange) => void;
+}
+
+/** One HTTP exchange with the proxy, as `onRequest` hears of it. */
+export interface ProxyExchange {
+  method: string;
+  /** The path asked for, without the base URL (ids in it: the listener may generalise). */
+  path: string;
+  /** The HTTP status; null when no answer came (network error, timeout, oversized). */
+  status: number | null;
+  seconds: number;
 }
 
 /** How one read may wait: the tracker asks once, briefly, and tries again on its next tick. */
@@ -591,7 +603,40 @@ export class MjClient {
     }
   }
 
+  /** One HTTP exchange, told to `onRequest` (answered or not). */
   private async exchange(
+    method: string,
+    url: string,
+    payload: string | undefined,
+    timeoutMs: number,
+  ): Promise<Answer> {
+    const started = performance.now();
+    let status: number | null = null;
+    try {
+      const answer = await this.exchangeOnce(method, url, payload, timeoutMs);
+      status = answer.status;
+      return answer;
+    } finally {
+      this.told(method, url, status, started);
+    }
+  }
+
+  private told(method: string, url: string, status: number | null, started: number): void {
+    if (!this.options.onRequest) return;
+    const path = url.startsWith(this.baseUrl) ? url.slice(this.baseUrl.length) : url;
+    try {
+      this.options.onRequest({
+        method,
+        path,
+        status,
+        seconds: (performance.now() - started) / 1000,
+      });
+    } catch {
+      // A listener's failure is not the request's.
+    }
+  }
+
+  private async exchangeOnce(
     method: string,
     url: string,
     payload: string | undefined,
