@@ -12,6 +12,7 @@ import { offersOf } from "./discord/offers.js";
 import { Presenter } from "./discord/presenter.js";
 import { Publisher } from "./discord/publisher.js";
 import { appHealth } from "./http/health.js";
+import { hookRoute, hookSecret, hookUrl } from "./http/hook.js";
 import { type JobOutcome, Metrics } from "./http/metrics.js";
 import { type HttpServer, startHttpServer } from "./http/server.js";
 import { Capabilities } from "./jobs/capabilities.js";
@@ -77,6 +78,11 @@ export async function startApp(options: AppOptions): Promise<App> {
   });
   policies.load();
   const store = await JobStore.openChecked(config.databaseUrl);
+  // Push: with PUBLIC_URL every submit names the hook, whose secret is kept in the store.
+  const secret =
+    config.publicUrl !== undefined && config.httpPort !== undefined
+      ? await hookSecret(store)
+      : undefined;
   // Counted only when there is a server to scrape them.
   const metrics = config.httpPort === undefined ? undefined : new Metrics();
   metrics?.countInFlight(async () => (await store.inFlight()).length);
@@ -92,6 +98,7 @@ export async function startApp(options: AppOptions): Promise<App> {
     mode: config.mjMode,
     modeStyle: config.mjModeStyle,
     log: log.child({ module: "mj" }),
+    ...(secret && config.publicUrl ? { notifyHook: hookUrl(config.publicUrl, secret) } : {}),
     ...(metrics ? { onRequest: (r) => metrics.proxyRequest(r.path, r.status, r.seconds) } : {}),
   });
   const client = createClient(config.discordApiUrl);
@@ -160,6 +167,20 @@ export async function startApp(options: AppOptions): Promise<App> {
     await Promise.allSettled([client.destroy(), proxy.close(), store.close()]);
     throw error;
   }
+  // A hook only names a task: the bot asks the proxy itself, once at a time per task.
+  const hinted = new Set<string>();
+  async function followHint(taskId: string): Promise<void> {
+    if (hinted.has(taskId)) return;
+    hinted.add(taskId);
+    try {
+      const job = await store.jobForTask(taskId);
+      if (!job || job.delivered || job.result !== null || job.phase === "failed") return;
+      const task = await proxy.fetchTask(taskId, { timeoutMs: 5_000, attempts: 1 });
+      if (task) await tracker.hint(job.id, task);
+    } finally {
+      hinted.delete(taskId);
+    }
+  }
   let http: HttpServer | undefined;
   if (metrics && config.httpPort !== undefined) {
     try {
@@ -169,8 +190,15 @@ export async function startApp(options: AppOptions): Promise<App> {
         metrics,
         health: appHealth(client, store, gateway.fatal),
         log: log.child({ module: "http" }),
-        // The notify hook (/hooks/mj/<secret>, PUBLIC_URL) is added here as an extra route.
-        extraRoutes: [],
+        extraRoutes: secret
+          ? [
+              hookRoute({
+                secret,
+                onTask: (taskId) => followHint(taskId),
+                log: log.child({ module: "hook" }),
+              }),
+            ]
+          : [],
       });
     } catch (error) {
       await Promise.allSettled([client.destroy(), proxy.close(), store.close()]);

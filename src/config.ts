@@ -38,6 +38,8 @@ export interface Config {
   httpPort?: number | undefined;
   /** Interface of that server (default 127.0.0.1). */
   httpHost?: string;
+  /** How the proxy reaches the HTTP server (PUBLIC_URL): submits then carry a notifyHook. */
+  publicUrl?: string | undefined;
 }
 
 export interface ConfigProblem {
@@ -201,7 +203,14 @@ export function loadConfig(
     httpPort: value("HTTP_PORT") === undefined ? undefined : number("HTTP_PORT", 0, 1, 65535, true),
     // A bracketed IPv6 address ([::1]) is listened on without its brackets.
     httpHost: value("HTTP_HOST")?.replace(/^\[(.*)\]$/, "$1") ?? "127.0.0.1",
+    publicUrl: url("PUBLIC_URL", undefined)?.replace(/\/+$/, ""),
   };
+  if (config.publicUrl !== undefined && config.httpPort === undefined) {
+    problems.push({
+      variable: "PUBLIC_URL",
+      message: "needs HTTP_PORT: the notify hook is served by the bot's HTTP server",
+    });
+  }
   if (!/^[0-9a-z.:_-]+$/i.test(config.httpHost ?? "")) {
     problems.push({
       variable: "HTTP_HOST",

@@ -7,6 +7,8 @@ const SECRET_KEY = /(token|secret|authorization|api[-_]?key|password)/i;
 const DATA_URI = /data:[\w.+-]+\/[\w.+-]+;base64,[A-Za-z0-9+/=]+/g;
 // Bare base64 runs this long are image payloads, not words.
 const LONG_BASE64 = /[A-Za-z0-9+/]{200,}={0,2}/g;
+// The notify hook's secret is a path segment: masked wherever a URL or path shows it.
+const HOOK_SECRET = /(\/hooks\/mj\/)[^/?\s"']+/g;
 
 /** Returns a copy of `value` with secrets masked and base64 payloads shortened. */
 export function scrub(value: unknown, secrets: readonly string[] = [], depth = 0): unknown {
@@ -33,6 +35,7 @@ function scrubText(text: string, secrets: readonly string[]): string {
     if (secret.length >= 4) out = out.split(secret).join("[redacted]");
   }
   return out
+    .replace(HOOK_SECRET, "$1[redacted]")
     .replace(DATA_URI, (m) => `[data-uri ${m.length} chars]`)
     .replace(LONG_BASE64, (m) => `[base64 ${m.length} chars]`);
 }

@@ -40,6 +40,17 @@ describe("logging", () => {
     expect(text).toContain("[data-uri");
   });
 
+  it("never writes the notify hook's secret, in a URL or a path", () => {
+    const { lines, destination } = capture();
+    const log = createLogger({ level: "info", destination });
+    const secret = "Zk3_q9-LmN0pQrStUvWxYz012345";
+    log.info({ notifyHook: `https://bot.example.com/hooks/mj/${secret}` }, "submit");
+    log.warn({ path: `/hooks/mj/${secret}?x=1` }, `POST /hooks/mj/${secret} failed`);
+    const text = lines.join("");
+    expect(text).not.toContain(secret);
+    expect(text).toContain("/hooks/mj/[redacted]");
+  });
+
   it("scrub keeps ordinary values", () => {
     expect(scrub({ a: 1, b: ["x", null], c: { d: true } })).toEqual({
       a: 1,

@@ -78,6 +78,8 @@ export class Tracker {
   /** Jobs followed while a resync reads the store's list: not to be dropped by it. */
   private readonly followedDuringSync = new Set<string>();
   private readonly pending = new Set<Promise<void>>();
+  /** Hinted states being applied: a pass waits for them. */
+  private readonly hints = new Set<Promise<void>>();
 
   constructor(private readonly options: TrackerOptions) {}
 
@@ -142,10 +144,29 @@ export class Tracker {
     return ended;
   }
 
-  /** One pass over every in-flight job. Never runs twice at once. */
+  /**
+   * A task state a notify hook pointed at (fetched from the proxy by the caller): applied
+   * between passes, never during one, so that no state is applied, or shown, twice.
+   */
+  async hint(jobId: string, task: Task): Promise<void> {
+    while (this.running) await this.running;
+    const job = this.following.get(jobId) ?? (await this.options.store.getJob(jobId));
+    while (this.running) await this.running;
+    if (!job || job.delivered) return;
+    const applied = this.apply(job, task);
+    this.hints.add(applied);
+    try {
+      await applied;
+    } finally {
+      this.hints.delete(applied);
+    }
+  }
+
+  /** One pass over every in-flight job. Never runs twice at once, nor with a hint. */
   tick(): Promise<void> {
     if (!this.running) {
-      this.running = this.pass()
+      this.running = Promise.allSettled([...this.hints])
+        .then(() => this.pass())
         .catch((error: unknown) => this.options.log.error({ err: error }, "tracker pass failed"))
         .finally(() => {
           this.running = null;
