@@ -71,6 +71,19 @@ describe("loadConfig", () => {
     expect(found.get("HTTP_HOST")).toMatch(/is not a host name or address/);
   });
 
+  it("reads PUBLIC_URL (trailing slashes dropped); it needs HTTP_PORT and must be an http(s) URL", () => {
+    expect(
+      loadConfig({ ...required, HTTP_PORT: "9464", PUBLIC_URL: "https://bot.example.com/" })
+        .publicUrl,
+    ).toBe("https://bot.example.com");
+    expect(loadConfig(required).publicUrl).toBeUndefined();
+    const alone = problemsOf({ ...required, PUBLIC_URL: "https://bot.example.com" });
+    expect([...alone.keys()]).toEqual(["PUBLIC_URL"]);
+    expect(alone.get("PUBLIC_URL")).toMatch(/needs HTTP_PORT/);
+    const bad = problemsOf({ ...required, HTTP_PORT: "9464", PUBLIC_URL: "bot.example.com" });
+    expect(bad.get("PUBLIC_URL")).toBe('"bot.example.com" is not an http(s) URL');
+  });
+
   it("reads every variable", () => {
     const config = loadConfig({
       ...required,
