@@ -148,6 +148,7 @@ export async function startApp(options: AppOptions): Promise<App> {
     },
     ledger,
     capabilities,
+    ...(metrics ? { jobRefused: (job: Job) => metrics.jobEnded(job.kind, "refused") } : {}),
   };
   const router = routeInteractions(client, context, options.commands ?? allCommands);
   const gateway = watchGateway(client, log.child({ module: "gateway" }));

@@ -1,6 +1,7 @@
 // What every command, press and form handler is given.
 import type { Config } from "../config.js";
 import type { Capabilities } from "../jobs/capabilities.js";
+import type { Job } from "../jobs/job.js";
 import type { JobStore } from "../jobs/store.js";
 import type { Tracker } from "../jobs/tracker.js";
 import type { Logger } from "../log.js";
@@ -24,4 +25,6 @@ export interface BotContext {
   ledger: Ledger;
   /** What the proxy can do: switched off by the operator, or learned from a 404/405. */
   capabilities: Capabilities;
+  /** Told when the proxy refused a job at its submit (metrics count it). */
+  jobRefused?: (job: Job) => void;
 }

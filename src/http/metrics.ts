@@ -8,7 +8,7 @@ import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom
 export const METRICS_PREFIX = "mjcord_";
 
 /** How a job ended, as counted in `mjcord_jobs_total{outcome}`. */
-export type JobOutcome = "succeeded" | "failed" | "cancelled" | "timed_out";
+export type JobOutcome = "succeeded" | "failed" | "refused" | "cancelled" | "timed_out";
 
 export interface MetricsOptions {
   /** The default process metrics (CPU, memory, event loop, …). Default true. */

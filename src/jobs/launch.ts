@@ -24,6 +24,8 @@ export interface LaunchContext {
   ledger: Pick<Ledger, "commit" | "release" | "refund">;
   /** Told when the proxy has no route for a request's feature (HTTP 404/405). */
   capabilities?: Pick<Capabilities, "learnMissing">;
+  /** Told when the proxy refused a job at its submit (nothing runs; e.g. for metrics). */
+  jobRefused?: (job: Job) => void;
 }
 
 export interface LaunchOptions {
@@ -123,6 +125,7 @@ async function submit(
       }
       const failed = refused(job, error.userMessage, error.worthRetrying);
       await chargeRefused(ctx, options, job.id);
+      ctx.jobRefused?.(failed);
       await save(ctx, failed, "refused job not saved");
       await ctx.store.removeInFlight(job.id).catch(() => undefined);
       if (failed.request === null) await ctx.store.drop(imagesKey(job.id)).catch(() => undefined);

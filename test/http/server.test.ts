@@ -162,6 +162,14 @@ describe("the HTTP server", () => {
     );
     expect(after).not.toContain(w.config.discordToken);
     expect(after).not.toMatch(/route="[^"]*\d{6,}/);
+
+    // A job the proxy refuses at its submit (queue full, code 9) is counted as refused.
+    const busy = await fake.runCommand("imagine", { prompt: "a fox sim:busy" }, { user: "alice" });
+    await fake.waitFor(() => (/❌/.test(busy.original()?.content ?? "") ? true : undefined), {
+      what: "the refused job's message",
+    });
+    const refused = (await exchange(url, "/metrics")).text;
+    expect(sample(refused, "mjcord_jobs_total", { kind: "imagine", outcome: "refused" })).toBe(1);
     expect(fake.violations).toEqual([]);
   });
 
