@@ -152,7 +152,8 @@ export class Tracker {
     while (this.running) await this.running;
     const job = this.following.get(jobId) ?? (await this.options.store.getJob(jobId));
     while (this.running) await this.running;
-    if (!job || job.delivered) return;
+    // A job whose submit is still under way here shows its first state itself; polls follow.
+    if (!job || job.delivered || this.held.has(jobId)) return;
     const applied = this.apply(job, task);
     this.hints.add(applied);
     try {
