@@ -16,7 +16,7 @@ import { hookRoute, hookSecret, hookUrl } from "./http/hook.js";
 import { type JobOutcome, Metrics } from "./http/metrics.js";
 import { type HttpServer, startHttpServer } from "./http/server.js";
 import { Capabilities } from "./jobs/capabilities.js";
-import type { Job } from "./jobs/job.js";
+import { hasEnded, type Job } from "./jobs/job.js";
 import { JobStore } from "./jobs/store.js";
 import { Tracker } from "./jobs/tracker.js";
 import type { Logger } from "./log.js";
@@ -175,9 +175,9 @@ export async function startApp(options: AppOptions): Promise<App> {
     hinted.add(taskId);
     try {
       const job = await store.jobForTask(taskId);
-      if (!job || job.delivered || job.result !== null || job.phase === "failed") return;
+      if (!job || job.delivered || hasEnded(job)) return;
       const task = await proxy.fetchTask(taskId, { timeoutMs: 5_000, attempts: 1 });
-      if (task) await tracker.hint(job.id, task);
+      if (task) await tracker.hint(job, task);
     } finally {
       hinted.delete(taskId);
     }

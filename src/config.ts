@@ -203,7 +203,7 @@ export function loadConfig(
     httpPort: value("HTTP_PORT") === undefined ? undefined : number("HTTP_PORT", 0, 1, 65535, true),
     // A bracketed IPv6 address ([::1]) is listened on without its brackets.
     httpHost: value("HTTP_HOST")?.replace(/^\[(.*)\]$/, "$1") ?? "127.0.0.1",
-    publicUrl: url("PUBLIC_URL", undefined)?.replace(/\/+$/, ""),
+    publicUrl: url("PUBLIC_URL", undefined),
   };
   if (config.publicUrl !== undefined && config.httpPort === undefined) {
     problems.push({

@@ -4,7 +4,7 @@
 // credits come back (the tracker settles it), and its message says who cancelled it.
 // A proxy without the route is remembered: the button no longer appears.
 import type { ButtonInteraction } from "discord.js";
-import type { Job } from "../jobs/job.js";
+import { hasEnded, type Job } from "../jobs/job.js";
 import { ProxyError } from "../mj/errors.js";
 import { isAdmin } from "./admins.js";
 import type { BotContext } from "./context.js";
@@ -20,7 +20,7 @@ export async function cancelJob(
   jobId: string,
 ): Promise<void> {
   const job = await ctx.store.getJob(jobId);
-  if (!job || ended(job)) {
+  if (!job || hasEnded(job)) {
     await tellPrivately(interaction, CANCEL_WORDS.ended);
     return;
   }
@@ -64,10 +64,6 @@ export async function cancelJob(
   }
 }
 
-function ended(job: Job): boolean {
-  return job.result !== null || job.phase === "failed";
-}
-
 /** Asks the proxy to cancel the job's task. Null when it did; else the words for the member. */
 async function cancelAtProxy(ctx: BotContext, job: Job): Promise<string | null> {
   try {
@@ -93,7 +89,7 @@ async function cancelAtProxy(ctx: BotContext, job: Job): Promise<string | null> 
 /** Shows the job's state again, now without ❌ Cancel (best effort: the next state would). */
 async function showWithoutCancel(ctx: BotContext, job: Job): Promise<void> {
   const latest = (await ctx.store.getJob(job.id).catch(() => undefined)) ?? job;
-  if (ended(latest)) return;
+  if (hasEnded(latest)) return;
   await ctx.presenter.show(latest).catch((error: unknown) => {
     ctx.log.debug({ err: error, jobId: job.id }, "job not shown again without Cancel");
   });

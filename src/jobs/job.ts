@@ -123,6 +123,11 @@ export interface Job {
   delivered: boolean;
 }
 
+/** Whether the job has ended: a result (done), or failed, cancelled or closed. */
+export function hasEnded(job: Pick<Job, "result" | "phase">): boolean {
+  return job.result !== null || job.phase === "failed";
+}
+
 export function resultOf(task: Task): JobResult {
   return {
     action: task.action,

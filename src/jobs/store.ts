@@ -103,7 +103,7 @@ export class JobStore {
   static async openChecked(url: string): Promise<JobStore> {
     const store = JobStore.open(url);
     try {
-      await store.check();
+      await store.probe();
       return store;
     } catch (error) {
       await store.close().catch(() => undefined);
@@ -111,7 +111,11 @@ export class JobStore {
     }
   }
 
-  private async check(): Promise<void> {
+  /**
+   * Proves the store works now: one key of its own read, written, read back and deleted.
+   * Rejects with a StoreError saying which step failed (start-up, and /healthz).
+   */
+  async probe(): Promise<void> {
     await this.ready;
     // A key of its own, so that processes sharing one store never read each other's probe.
     const key = `probe:${randomUUID()}`;

@@ -11,7 +11,7 @@ import { plainWords } from "../mj/messages.js";
 import { isTerminal, type Task, taskRank } from "../mj/task.js";
 import type { Ledger } from "../policy/ledger.js";
 import { imagesKey } from "./images.js";
-import { type Job, type JobPhase, resultOf, siblingId, siblingJob } from "./job.js";
+import { hasEnded, type Job, type JobPhase, resultOf, siblingId, siblingJob } from "./job.js";
 import type { JobStore } from "./store.js";
 
 export interface TaskSource {
@@ -127,7 +127,7 @@ export class Tracker {
    */
   async cancel(jobId: string, by: string): Promise<Job | null> {
     const job = await this.options.store.getJob(jobId);
-    if (!job || job.result !== null || job.phase === "failed") return null;
+    if (!job || hasEnded(job)) return null;
     const ended: Job = {
       ...job,
       phase: "failed",
@@ -148,12 +148,11 @@ export class Tracker {
    * A task state a notify hook pointed at (fetched from the proxy by the caller): applied
    * between passes, never during one, so that no state is applied, or shown, twice.
    */
-  async hint(jobId: string, task: Task): Promise<void> {
+  async hint(read: Job, task: Task): Promise<void> {
     while (this.running) await this.running;
-    const job = this.following.get(jobId) ?? (await this.options.store.getJob(jobId));
-    while (this.running) await this.running;
+    const job = this.following.get(read.id) ?? read;
     // A job whose submit is still under way here shows its first state itself; polls follow.
-    if (!job || job.delivered || this.held.has(jobId)) return;
+    if (job.delivered || hasEnded(job) || this.held.has(job.id)) return;
     const applied = this.apply(job, task);
     this.hints.add(applied);
     try {
@@ -181,11 +180,7 @@ export class Tracker {
     // Most polls change nothing: decide on the caller's copy first, then compare again with
     // the stored job, since the copy may be out of date.
     if (!changes(seen, task)) return;
-    const job = (await this.options.store.getJob(seen.id)) ?? seen;
-    // The copy followed here was older than the store's (written elsewhere): now it is not.
-    if (this.following.has(job.id)) this.following.set(job.id, job);
-    if (!changes(job, task)) return;
-    await this.save(this.advance(job, task));
+    await this.applyAll([[seen, task]]);
   }
 
   /** The job as the task's state leaves it. */
@@ -223,7 +218,7 @@ export class Tracker {
   private async saved(next: Job): Promise<void> {
     if (this.following.has(next.id)) this.following.set(next.id, next);
     if (next.request === null) await this.dropImages(next.id);
-    if (next.result !== null || next.phase === "failed") await this.settle(next);
+    if (hasEnded(next)) await this.settle(next);
     await this.notify(next);
   }
 
@@ -290,7 +285,7 @@ export class Tracker {
     const open: Job[] = [];
     const lost: Job[] = [];
     for (const job of jobs) {
-      if (job.result !== null || job.phase === "failed") {
+      if (hasEnded(job)) {
         // Finished but not yet shown (e.g. the bot restarted in between): show it again.
         if (!this.delivering.has(job.id)) void this.notify(job);
       } else if (this.now() > job.deadlineAt) {
@@ -381,6 +376,7 @@ export class Tracker {
       const next: Job[] = [];
       for (const [seen, task] of changed) {
         const job = stored.get(seen.id) ?? seen;
+        // The copy followed here was older than the store's (written elsewhere): now it is not.
         if (this.following.has(job.id)) this.following.set(job.id, job);
         if (changes(job, task)) next.push(this.advance(job, task));
       }
@@ -573,7 +569,7 @@ export class Tracker {
    * offered again on the next tick.
    */
   private notify(job: Job): Promise<void> {
-    const final = job.result !== null || job.phase === "failed";
+    const final = hasEnded(job);
     if (final) this.delivering.add(job.id);
     const shown = this.options
       .onChange(job)
