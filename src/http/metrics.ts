@@ -23,6 +23,7 @@ export class Metrics {
   private readonly proxySeconds: Histogram<"endpoint">;
   private readonly discordRequests: Counter<"method" | "route" | "status">;
   private readonly discordRateLimits: Counter<"route" | "scope">;
+  private readonly discordSeconds: Histogram<"method" | "route">;
   private readonly finalSeconds: Histogram;
   private inFlightSource: (() => Promise<number>) | null = null;
 
@@ -78,6 +79,13 @@ export class Metrics {
       labelNames: ["route", "scope"],
       registers,
     });
+    this.discordSeconds = new Histogram({
+      name: `${p}discord_request_duration_seconds`,
+      help: "How long Discord took to answer one request (time spent waiting for a rate limit left out), by method and route",
+      labelNames: ["method", "route"],
+      buckets: [0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 15],
+      registers,
+    });
     this.finalSeconds = new Histogram({
       name: `${p}final_message_latency_seconds`,
       help: "From the tracker seeing a job's SUCCESS to its final message shown on Discord",
@@ -122,8 +130,24 @@ export class Metrics {
     if (Number.isFinite(seconds) && seconds >= 0) this.finalSeconds.observe(seconds);
   }
 
-  /** Counts every answer and rate limit of a discord.js REST client. */
+  /**
+   * Counts every answer and rate limit of a discord.js REST client, and times each request
+   * on the wire: @discordjs/rest tells when an answer came but not when its request left, so
+   * the client's `makeRequest` (the one call that goes to the network, after any wait for a
+   * rate limit) is wrapped.
+   */
   watchRest(rest: REST): void {
+    const send = rest.options.makeRequest;
+    rest.options.makeRequest = async (url, init) => {
+      const started = performance.now();
+      try {
+        return await send(url, init);
+      } finally {
+        const method = (init.method ?? "GET").toUpperCase();
+        const route = discordRoute(apiPath(url));
+        this.discordSeconds.observe({ method, route }, (performance.now() - started) / 1000);
+      }
+    };
     rest.on("response", (request, response) => {
       this.discordRequest(request.method, request.route, response.status);
     });
@@ -155,20 +179,42 @@ export function proxyEndpoint(path: string): string {
     .slice(0, 80);
 }
 
+/** The path of a Discord API URL after its version: `…/api/v10/channels/1` -> `/channels/1`. */
+function apiPath(url: string): string {
+  let path: string;
+  try {
+    // Decoded, as discord.js names its routes (`@original`, not `%40original`).
+    path = decodeURIComponent(new URL(url).pathname);
+  } catch {
+    return "other";
+  }
+  const version = /\/v\d+(?=\/)/.exec(path);
+  return version ? path.slice(version.index + version[0].length) : path;
+}
+
 /**
  * A Discord route as a label: discord.js already replaces snowflakes and webhook tokens;
  * any other id or token-like segment is replaced too, so no secret or unbounded value
  * becomes a label.
  */
 export function discordRoute(route: string): string {
-  return route
-    .replace(/\?.*$/, "")
-    .split("/")
-    .map((segment) => {
+  const segments = route.replace(/\?.*$/, "").split("/");
+  return segments
+    .map((segment, i) => {
       if (/^\d+$/.test(segment)) return ":id";
+      // The segment after `/webhooks/{id}` or `/interactions/{id}` is a token however short.
+      if (
+        i >= 2 &&
+        TOKEN_AFTER.has(segments[i - 2] ?? "") &&
+        /^(\d+|:id)$/.test(segments[i - 1] ?? "")
+      ) {
+        return ":token";
+      }
       if (segment.length > 32) return ":token";
       return segment;
     })
     .join("/")
     .slice(0, 100);
 }
+
+const TOKEN_AFTER = new Set(["webhooks", "interactions"]);

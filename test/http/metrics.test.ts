@@ -92,5 +92,12 @@ describe("labels", () => {
       discordRoute("/webhooks/123/aW50ZXJhY3Rpb246MTIzNDU2Nzg5MDEyMzQ1Njc4OTA/messages/@original"),
     ).toBe("/webhooks/:id/:token/messages/@original");
     expect(discordRoute("/channels/:id/messages?limit=5")).toBe("/channels/:id/messages");
+    // A token is a token however short it is.
+    expect(discordRoute("/interactions/99/short-token/callback")).toBe(
+      "/interactions/:id/:token/callback",
+    );
+    expect(discordRoute("/webhooks/:id/tok/messages/@original")).toBe(
+      "/webhooks/:id/:token/messages/@original",
+    );
   });
 });

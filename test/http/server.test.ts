@@ -160,6 +160,19 @@ describe("the HTTP server", () => {
     expect(after).toMatch(
       /mjcord_discord_requests_total\{method="(PATCH|POST)",route="\/webhooks\/:id\/:token/,
     );
+    // Each request is timed on the wire, by route: the final edit of the job's message too.
+    expect(
+      sample(after, "mjcord_discord_request_duration_seconds_count", {
+        method: "PATCH",
+        route: "/webhooks/:id/:token/messages/@original",
+      }),
+    ).toBeGreaterThan(0);
+    expect(
+      sample(after, "mjcord_discord_request_duration_seconds_count", {
+        method: "POST",
+        route: "/interactions/:id/:token/callback",
+      }),
+    ).toBeGreaterThan(0);
     expect(after).not.toContain(w.config.discordToken);
     expect(after).not.toMatch(/route="[^"]*\d{6,}/);
 
