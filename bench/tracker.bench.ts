@@ -1,5 +1,6 @@
 // One tracker tick over N in-flight jobs, against the real proxy simulator over loopback
-// (real MjClient, real SQLite JobStore in a temp dir). Besides the timings, it prints how
+// (real MjClient, a real JobStore: SQLite in a temp dir, and Postgres on a throwaway server
+// when Postgres is installed, see test/support/postgres.ts). Besides the timings, it prints how
 // many HTTP requests one tick costs: docs/architecture.md promises ceil(N/100)
 // list-by-condition calls and no per-task fetch, so polling cost does not grow per job.
 
@@ -13,8 +14,11 @@ import { Tracker } from "../src/jobs/tracker.js";
 import { MjClient } from "../src/mj/client.js";
 import { type Simulator, startSimulator } from "../src/simulator/index.js";
 import { testJob } from "../test/support/jobs.js";
+import { freshDatabase, postgresAvailable } from "../test/support/postgres.js";
 
 const SIZES = [10, 100, 1000];
+type Backend = "sqlite" | "postgres";
+const BACKENDS: Backend[] = postgresAvailable() ? ["sqlite", "postgres"] : ["sqlite"];
 const KEY = "bench-key";
 const HOUR = 3_600_000;
 /** Submits in flight at once while setting up (keeps the socket count modest). */
@@ -37,12 +41,14 @@ interface World {
   firstTickMs: number;
 }
 
-async function setUp(n: number): Promise<World> {
+async function setUp(n: number, backend: Backend): Promise<World> {
   // stepMs at its maximum (10 min): every task stays NOT_START for the whole run.
   const sim = await startSimulator({ apiKey: KEY, stepMs: 600_000, recordLimit: 1_000_000 });
   const client = new MjClient({ baseUrl: sim.url, apiKey: KEY });
   const dir = mkdtempSync(join(tmpdir(), "mjcord-bench-"));
-  const store = JobStore.open(`sqlite://${join(dir, "jobs.sqlite")}`);
+  const store = JobStore.open(
+    backend === "sqlite" ? `sqlite://${join(dir, "jobs.sqlite")}` : await freshDatabase(),
+  );
   const problems: string[] = [];
   const tracker = new Tracker({
     source: client,
@@ -91,7 +97,7 @@ async function tearDown(world: World | undefined): Promise<void> {
 }
 
 /** Runs one tick and counts the HTTP requests the simulator saw for it. */
-async function countOneTick(world: World, n: number): Promise<void> {
+async function countOneTick(world: World, n: number, backend: Backend): Promise<void> {
   const before = world.sim.requests.length;
   const started = performance.now();
   await world.tracker.tick();
@@ -101,7 +107,7 @@ async function countOneTick(world: World, n: number): Promise<void> {
   const fetches = seen.filter((r) => r.path.endsWith("/fetch")).length;
   const expected = Math.ceil(n / 100);
   console.log(
-    `tracker N=${n}: one tick = ${seen.length} HTTP requests ` +
+    `tracker N=${n} on ${backend}: one tick = ${seen.length} HTTP requests ` +
       `(${lists} list-by-condition, ${fetches} fetch; expected ${expected} and 0) in ` +
       `${ms.toFixed(0)} ms; the first tick, where all ${n} jobs changed, took ` +
       `${world.firstTickMs.toFixed(0)} ms`,
@@ -121,38 +127,40 @@ process.once("exit", () => {
   for (const dir of tempDirs) rmSync(dir, { recursive: true, force: true });
 });
 
-for (const n of SIZES) {
-  describe(`tracker tick, ${n} jobs in flight`, () => {
-    let world: World | undefined;
+for (const backend of BACKENDS) {
+  for (const n of SIZES) {
+    describe(`tracker tick, ${n} jobs in flight, ${backend}`, () => {
+      let world: World | undefined;
 
-    bench(
-      `tick over ${n} jobs (sqlite + loopback proxy)`,
-      async () => {
-        if (!world) throw new Error("the bench setup did not run");
-        await world.tracker.tick();
-      },
-      {
-        // Bounded: at least `iterations` runs and `time` ms, whichever takes longer.
-        time: 1000,
-        iterations: n >= 1000 ? 5 : 10,
-        warmupTime: 0,
-        warmupIterations: n >= 1000 ? 1 : 3,
-        setup: async () => {
-          if (world) return;
-          await closing; // the previous size's simulator and database are gone
-          world = await setUp(n);
-          tempDirs.add(world.dir);
-          await countOneTick(world, n);
+      bench(
+        `tick over ${n} jobs (${backend} + loopback proxy)`,
+        async () => {
+          if (!world) throw new Error("the bench setup did not run");
+          await world.tracker.tick();
         },
-        teardown: (_task, mode) => {
-          if (mode !== "run" || !world) return;
-          const done = world;
-          world = undefined;
-          closing = tearDown(done)
-            .then(() => void tempDirs.delete(done.dir))
-            .catch((error: unknown) => console.error("bench teardown failed", error));
+        {
+          // Bounded: at least `iterations` runs and `time` ms, whichever takes longer.
+          time: 1000,
+          iterations: n >= 1000 ? 5 : 10,
+          warmupTime: 0,
+          warmupIterations: n >= 1000 ? 1 : 3,
+          setup: async () => {
+            if (world) return;
+            await closing; // the previous size's simulator and database are gone
+            world = await setUp(n, backend);
+            tempDirs.add(world.dir);
+            await countOneTick(world, n, backend);
+          },
+          teardown: (_task, mode) => {
+            if (mode !== "run" || !world) return;
+            const done = world;
+            world = undefined;
+            closing = tearDown(done)
+              .then(() => void tempDirs.delete(done.dir))
+              .catch((error: unknown) => console.error("bench teardown failed", error));
+          },
         },
-      },
-    );
-  });
+      );
+    });
+  }
 }

@@ -15,12 +15,18 @@ export const HOOK_PREFIX = "/hooks/mj/";
 export const HOOK_MAX_BYTES = 64 * 1024;
 
 /** The hook's secret: made once, then read from the store. */
-export async function hookSecret(store: Pick<JobStore, "getKeyed" | "setKeyed">): Promise<string> {
+export async function hookSecret(
+  store: Pick<JobStore, "getKeyed" | "setKeyed" | "keepFirst">,
+): Promise<string> {
   const kept = await store.getKeyed<string>(SECRET_KEY);
   if (typeof kept === "string" && kept.length >= 32) return kept;
   const made = randomBytes(24).toString("base64url");
-  await store.setKeyed(SECRET_KEY, made);
-  return made;
+  if (kept !== undefined) {
+    await store.setKeyed(SECRET_KEY, made); // not one the bot made: replaced
+    return made;
+  }
+  // Of processes sharing the store that start at once, each takes the one kept first.
+  return store.keepFirst(SECRET_KEY, made);
 }
 
 /** The URL the proxy is given as `notifyHook`. */

@@ -2,13 +2,18 @@
 // deadline, member preferences, stashes that expire (swept on a timer: keyv itself deletes an
 // expired entry only when it is read), one-time claims (replayed interactions, double
 // clicks) and keyed values (the spending ledger), whose expired rows the same timer deletes.
+// The backends: `sqlite://` (store-sqlite.ts, one process), `postgres://` (store-postgres.ts,
+// shared by several processes: claims, indexes and exclusive work atomic across them) and
+// `memory://` (tests).
 import { randomUUID } from "node:crypto";
-import { mkdirSync } from "node:fs";
-import { dirname, isAbsolute, resolve } from "node:path";
-import KeyvSqlite from "@keyv/sqlite";
 import Keyv from "keyv";
 import type { MjMode } from "../config.js";
 import type { Job } from "./job.js";
+import { StoreError } from "./store-error.js";
+import { openPostgres } from "./store-postgres.js";
+import { openSqlite } from "./store-sqlite.js";
+
+export { StoreError } from "./store-error.js";
 
 export interface Preferences {
   mode: Exclude<MjMode, "none"> | null;
@@ -28,23 +33,43 @@ const STASHES = "stashes";
  * keyv writes into each row. Never jobs, tasks, preferences or the indexes: none has a TTL.
  */
 const EXPIRING = ["kv:", "claim:"];
-/**
- * Keys a sweep reads per statement, and so at most deletes per statement: no statement of a
- * sweep holds SQLite's write lock, or its connection, for long.
- */
-const SWEEP_BATCH = 500;
 
 interface StashEntry {
   key: string;
   expiresAt: number;
 }
 
-/** The store named by DATABASE_URL cannot be used; the message names the variable and why. */
-export class StoreError extends Error {
-  constructor(url: string, what: string, cause: unknown) {
-    super(`DATABASE_URL (${redactUrl(url)}): ${explain(what, cause)}`, { cause });
-    this.name = "StoreError";
-  }
+/** A row of keyv's table as it is stored: the full key and keyv's serialised value. */
+export interface RawRow {
+  key: string;
+  value: string;
+}
+
+/** What a backend does its own way; JobStore does the rest through its keyv. */
+export interface Backend {
+  /** with `throwOnErrors`, so that a failed write is seen, never silently lost */
+  keyv: Keyv;
+  /** settles once the store's own set-up statements have run */
+  ready: Promise<unknown>;
+  /** Deletes the rows under `prefixes` (full keys) whose keyv expiry is before `now`. */
+  sweepExpired(prefixes: string[], now: number): Promise<number>;
+  /** A store several processes share: what must be atomic among them. */
+  shared?: SharedBackend;
+  /** Every row, in key order (for a migration). */
+  rows?(): AsyncIterable<RawRow>;
+  /** Writes rows as they are (keyv's serialised values, TTLs included), in one statement. */
+  putRows?(rows: readonly RawRow[]): Promise<void>;
+  /** After keyv's own disconnect. */
+  close?(): Promise<void>;
+}
+
+export interface SharedBackend {
+  /** Writes `value` under `key` unless a row is there that has not expired; true if written. */
+  insertIfAbsent(key: string, value: string, now: number): Promise<boolean>;
+  /** Replaces the row of `key` by `change` of it, with no other process's change in between. */
+  update(key: string, change: (value: string | undefined) => Promise<string>): Promise<void>;
+  /** Runs `work` alone among all processes' work locked on the same `scope`. */
+  exclusive<T>(scope: string, work: () => Promise<T>): Promise<T>;
 }
 
 export class JobStore {
@@ -53,52 +78,38 @@ export class JobStore {
   private sweeper: NodeJS.Timeout | null = null;
   /** Claims taken in this process, so two presses in the same tick cannot both win. */
   private readonly claims = new Set<string>();
+  private readonly keyv: Keyv;
+  private readonly ready: Promise<unknown>;
 
-  /**
-   * @param keyv with `throwOnErrors`, so that a failed write is seen, never silently lost
-   * @param ready settles once the store's own set-up statements have run
-   */
+  private readonly backend: Backend;
+
+  /** @param backend a backend, or a keyv of its own (one process, swept only on a Map) */
   constructor(
-    private readonly keyv: Keyv,
-    private readonly ready: Promise<unknown> = Promise.resolve(),
+    backend: Backend | Keyv,
     /** DATABASE_URL, for messages */
     private readonly url = "memory://",
-  ) {}
+  ) {
+    this.backend = backend instanceof Keyv ? keyvBackend(backend) : backend;
+    this.keyv = this.backend.keyv;
+    this.ready = this.backend.ready;
+  }
 
-  /** Opens the store named by DATABASE_URL: `sqlite://path` or `memory://`. */
+  /** Opens the store named by DATABASE_URL: `sqlite://path`, `postgres://…` or `memory://`. */
   static open(url: string): JobStore {
-    if (url.startsWith("memory:")) return new JobStore(new Keyv({ throwOnErrors: true }));
-    if (url.startsWith("sqlite://")) {
-      const path = url.slice("sqlite://".length);
-      const file = isAbsolute(path) ? path : resolve(path);
-      try {
-        mkdirSync(dirname(file), { recursive: true });
-      } catch (error) {
-        throw new StoreError(url, "cannot create the folder of the database file", error);
-      }
-      const sqlite = new BatchingSqlite({ uri: `sqlite://${file}`, busyTimeout: 5_000 });
-      // Write-ahead logging: a progress write costs far less, and a killed process still
-      // loses nothing it had committed. Issued first, before any job is read or written.
-      // If they fail the store still works, only slower: that is no reason not to start.
-      const ready = sqlite
-        .query("PRAGMA journal_mode=WAL")
-        .then(() => sqlite.query("PRAGMA synchronous=NORMAL"))
-        .catch(() => undefined);
-      return new JobStore(
-        new Keyv({ store: sqlite, namespace: "mjcord", throwOnErrors: true }),
-        ready,
-        url,
-      );
+    if (url.startsWith("memory:")) return new JobStore(openMemory());
+    if (url.startsWith("sqlite://")) return new JobStore(openSqlite(url, NAMESPACE), url);
+    if (url.startsWith("postgres://") || url.startsWith("postgresql://")) {
+      return new JobStore(openPostgres(url, NAMESPACE), url);
     }
     throw new Error(
-      `DATABASE_URL: unsupported store "${url.split(":")[0]}"; use sqlite:// or memory://`,
+      `DATABASE_URL: unsupported store "${url.split(":")[0]}"; use sqlite://, postgres:// or memory://`,
     );
   }
 
   /**
    * Opens the store and proves it works: one key written, read back and deleted. A store
-   * that is read-only, full, locked for good or corrupted stops start-up here, not at the
-   * first member's job.
+   * that is read-only, full, locked for good, corrupted or cannot be reached stops start-up
+   * here, not at the first member's job.
    */
   static async openChecked(url: string): Promise<JobStore> {
     const store = JobStore.open(url);
@@ -111,12 +122,16 @@ export class JobStore {
     }
   }
 
+  /** Whether processes may share this store (Postgres): then claims and locks hold across them. */
+  get shared(): boolean {
+    return this.backend.shared !== undefined;
+  }
+
   /**
    * Proves the store works now: one key of its own read, written, read back and deleted.
    * Rejects with a StoreError saying which step failed (start-up, and /healthz).
    */
   async probe(): Promise<void> {
-    await this.ready;
     // A key of its own, so that processes sharing one store never read each other's probe.
     const key = `probe:${randomUUID()}`;
     const token = String(Date.now());
@@ -127,6 +142,7 @@ export class JobStore {
         throw new StoreError(this.url, what, error);
       }
     };
+    await step("cannot be opened", () => this.ready);
     await step("cannot be read", () => this.keyv.get(key));
     await step("cannot be written", () => this.keyv.set(key, token));
     const back = await step("cannot be read", () => this.keyv.get(key));
@@ -247,14 +263,10 @@ export class JobStore {
    */
   async sweepExpired(now = Date.now()): Promise<number> {
     await this.ready;
-    const store: unknown = this.keyv.store;
-    const namespace = this.keyv.useKeyPrefix ? this.keyv.namespace : undefined;
-    const prefixes = EXPIRING.map((p) => (namespace ? `${namespace}:${p}` : p));
-    if (store instanceof KeyvSqlite) return sweepSqlite(store, prefixes, now);
-    if (store instanceof Map) return sweepMap(store, prefixes, now);
-    // Another adapter (Postgres, later) needs a statement of its own (its value column, its
-    // JSON functions): until it has one, nothing is swept there and nothing is lost.
-    return 0;
+    return this.backend.sweepExpired(
+      EXPIRING.map((p) => this.fullKey(p)),
+      now,
+    );
   }
 
   /** Sweeps now and then every `intervalMs` until the store is closed. */
@@ -279,6 +291,12 @@ export class JobStore {
     if (this.claims.has(k)) return false;
     this.claims.add(k);
     setTimeout(() => this.claims.delete(k), Math.min(ttlMs, 60_000)).unref();
+    const shared = this.backend.shared;
+    if (shared) {
+      // One statement, so that of several processes pressing at once exactly one wins.
+      const now = Date.now();
+      return shared.insertIfAbsent(this.fullKey(k), await this.serialize(true, now + ttlMs), now);
+    }
     if (await this.keyv.get(k)) return false;
     await this.keyv.set(k, true, ttlMs);
     return true;
@@ -306,66 +324,108 @@ export class JobStore {
     await this.keyv.delete(`kv:${key}`);
   }
 
+  /**
+   * Keeps `value` under the keyed `key` unless a value is kept there already (something made
+   * once, such as a secret), and resolves with the value that is kept: of several processes
+   * making one at once, all get the first one's.
+   */
+  async keepFirst<T>(key: string, value: T): Promise<T> {
+    const k = `kv:${key}`;
+    const shared = this.backend.shared;
+    if (shared) {
+      await shared.insertIfAbsent(this.fullKey(k), await this.serialize(value), Date.now());
+    } else {
+      await this.serially(async () => {
+        if ((await this.keyv.get(k)) === undefined) await this.keyv.set(k, value);
+      });
+    }
+    return (await this.keyv.get<T>(k)) ?? value;
+  }
+
+  /**
+   * Runs `work` alone among all work locked on the same `scope`: in every process sharing
+   * the store (an advisory lock on Postgres); elsewhere the caller's own lock in this process
+   * is all there is to it, and `work` simply runs.
+   */
+  exclusive<T>(scope: string, work: () => Promise<T>): Promise<T> {
+    const shared = this.backend.shared;
+    return shared ? shared.exclusive(scope, work) : work();
+  }
+
+  /** Every row as it is stored, TTLs included (for `npm run migrate-store`). */
+  rows(): AsyncIterable<RawRow> {
+    const { rows } = this.backend;
+    if (!rows) throw new Error(`DATABASE_URL (${this.url}): this store cannot list its rows`);
+    return rows();
+  }
+
+  /** Writes rows as `rows()` gave them, in one statement. */
+  async putRows(rows: readonly RawRow[]): Promise<void> {
+    const { putRows } = this.backend;
+    if (!putRows) throw new Error(`DATABASE_URL (${this.url}): this store cannot take rows`);
+    await this.ready;
+    await putRows(rows);
+  }
+
   async close(): Promise<void> {
     if (this.sweeper) clearInterval(this.sweeper);
     this.sweeper = null;
-    await this.ready;
+    await this.ready.catch(() => undefined);
     await this.indexLock;
     await this.keyv.disconnect();
+    await this.backend.close?.();
   }
 
-  private updateIndex<T>(key: string, change: (entries: T[]) => T[]): Promise<void> {
-    const next = this.indexLock.then(async () => {
-      await this.keyv.set(key, change((await this.keyv.get<T[]>(key)) ?? []));
-    });
+  /** keyv's key for `key` (with the namespace it prefixes). */
+  private fullKey(key: string): string {
+    const namespace = this.keyv.useKeyPrefix ? this.keyv.namespace : undefined;
+    return namespace ? `${namespace}:${key}` : key;
+  }
+
+  /** `value` as keyv writes it (with its expiry, if any). */
+  private async serialize(value: unknown, expires?: number): Promise<string> {
+    const data = await this.keyv.serializeData({ value, expires });
+    return typeof data === "string" ? data : JSON.stringify(data);
+  }
+
+  /** Runs `work` after every earlier index change of this process. */
+  private serially<T>(work: () => Promise<T>): Promise<T> {
+    const next = this.indexLock.then(work);
     this.indexLock = next.catch(() => undefined);
     return next;
   }
+
+  private updateIndex<T>(key: string, change: (entries: T[]) => T[]): Promise<void> {
+    const shared = this.backend.shared;
+    return this.serially(async () => {
+      if (!shared) {
+        await this.keyv.set(key, change((await this.keyv.get<T[]>(key)) ?? []));
+        return;
+      }
+      await shared.update(this.fullKey(key), async (raw) => {
+        const current = raw === undefined ? undefined : await this.keyv.deserializeData<T[]>(raw);
+        return this.serialize(change(current?.value ?? []));
+      });
+    });
+  }
 }
 
-/**
- * The expired rows under `prefixes` in @keyv/sqlite's table (`key` the primary key, `value`
- * keyv's JSON `{"value":…,"expires":<ms>}`, `expires` absent when there is no TTL). The
- * range is read a batch of keys at a time along the key index, each batch from where the last
- * ended, so the whole range is read once (a read: in WAL mode it blocks no writer); the expired
- * keys of a batch are then deleted in one short statement that checks the expiry again, so a
- * row written anew in between (a new TTL, or none) stays.
- */
-async function sweepSqlite(db: KeyvSqlite, prefixes: string[], now: number): Promise<number> {
-  const table = db.opts.table ?? "keyv"; // already reduced to [A-Za-z0-9_] by the adapter
-  // A value that is not JSON (not written by keyv) has no expiry: it must not fail the sweep.
-  const expires = "CASE WHEN json_valid(value) THEN json_extract(value, '$.expires') END";
-  const remove =
-    `DELETE FROM ${table} WHERE key IN (SELECT value FROM json_each(?)) AND ${expires} < ?` +
-    " RETURNING key";
-  let deleted = 0;
-  for (const prefix of prefixes) {
-    // Keys compare bytewise (the column's BINARY collation), so every key that starts with
-    // `prefix` lies between it and `prefix` with its last character the next one (":" -> ";"),
-    // and the range is a search of the primary key's index, not a read of the whole table.
-    const end = prefix.slice(0, -1) + String.fromCharCode(prefix.charCodeAt(prefix.length - 1) + 1);
-    let after: string | undefined;
-    for (;;) {
-      // The next SWEEP_BATCH keys, each with whether it has expired: a read of bounded length
-      // however few rows have expired, so other statements on the connection never wait long.
-      const rows: Array<{ key: string; expired: number | null }> = await db.query(
-        `SELECT key, ${expires} < ? AS expired FROM ${table}` +
-          ` WHERE key ${after === undefined ? ">=" : ">"} ? AND key < ? ORDER BY key LIMIT ?`,
-        now,
-        after ?? prefix,
-        end,
-        SWEEP_BATCH,
-      );
-      const old = rows.filter((r) => r.expired === 1).map((r) => r.key);
-      if (old.length > 0) {
-        const gone: unknown[] = await db.query(remove, JSON.stringify(old), now);
-        deleted += gone.length;
-      }
-      if (rows.length < SWEEP_BATCH) break;
-      after = rows[rows.length - 1]?.key;
-    }
-  }
-  return deleted;
+/** The namespace keyv prefixes to every key (`mjcord:job:…`). */
+const NAMESPACE = "mjcord";
+
+/** keyv's own Map (`memory://`), for tests: one process, nothing kept. */
+function openMemory(): Backend {
+  return keyvBackend(new Keyv({ throwOnErrors: true }));
+}
+
+/** Any keyv in one process; expired rows are swept where its store is keyv's own Map. */
+function keyvBackend(keyv: Keyv): Backend {
+  return {
+    keyv,
+    ready: Promise.resolve(),
+    sweepExpired: async (prefixes, now) =>
+      keyv.store instanceof Map ? sweepMap(keyv.store, prefixes, now) : 0,
+  };
 }
 
 /** The same on keyv's own Map (`memory://`), which also drops an expired entry only when read. */
@@ -395,54 +455,4 @@ function expiryOf(raw: unknown): number | undefined {
   const expires =
     typeof data === "object" && data !== null && "expires" in data ? data.expires : undefined;
   return typeof expires === "number" ? expires : undefined;
-}
-
-/** A URL fit for a message: any password replaced. */
-function redactUrl(url: string): string {
-  try {
-    const parsed = new URL(url);
-    if (parsed.password) parsed.password = "***";
-    return parsed.href;
-  } catch {
-    return url;
-  }
-}
-
-/**
- * The cause in an operator's words where it is known, else what failed; the system's own
- * message is kept for searching.
- */
-function explain(what: string, cause: unknown): string {
-  const code =
-    typeof cause === "object" && cause !== null && "code" in cause ? String(cause.code) : "";
-  const message = cause instanceof Error ? cause.message : String(cause);
-  const hint =
-    code === "SQLITE_READONLY" || code === "EROFS" || code === "EACCES" || code === "EPERM"
-      ? "the store is read-only: the bot's user must be able to write the file and its folder"
-      : code === "SQLITE_FULL" || code === "ENOSPC"
-        ? "the disk of the store is full"
-        : code === "SQLITE_NOTADB" || code === "SQLITE_CORRUPT"
-          ? "the file is not an intact SQLite database (corrupted?): restore it from a backup or move it away"
-          : code === "SQLITE_BUSY" || code === "SQLITE_LOCKED"
-            ? "another process holds the database locked"
-            : code === "SQLITE_CANTOPEN"
-              ? "the file cannot be opened: check the path and its permissions"
-              : "";
-  return `${hint || what} (${message})`;
-}
-
-/**
- * @keyv/sqlite with `setMany` as one statement (keyv otherwise sends one upsert per entry):
- * the rows come as one JSON array, so a batch is a single statement and a single commit.
- */
-class BatchingSqlite extends KeyvSqlite {
-  async setMany(entries: Array<{ key: string; value: unknown }>): Promise<boolean[]> {
-    const table = (this as unknown as { opts: { table?: string } }).opts.table ?? "keyv";
-    // `WHERE true` lets SQLite read ON CONFLICT as the upsert's, not the SELECT's join.
-    const upsert = `INSERT INTO ${table} (key, value)
-      SELECT json_extract(e.value, '$.key'), json_extract(e.value, '$.value') FROM json_each(?) AS e WHERE true
-      ON CONFLICT(key) DO UPDATE SET value = excluded.value`;
-    await this.query(upsert, JSON.stringify(entries.map(({ key, value }) => ({ key, value }))));
-    return entries.map(() => true);
-  }
 }

@@ -1,6 +1,6 @@
 // Where the ledger keeps its counters and entries, and how it runs a check-and-spend alone.
-// On one process's keyv (SQLite) a promise chain per scope serialises; a shared store
-// (Postgres, later) implements `exclusive` with a transaction or an advisory lock.
+// A promise chain per scope serialises within this process; on a store several processes
+// share (Postgres) the store's `exclusive` (an advisory lock) serialises among them too.
 import type { JobStore } from "../jobs/store.js";
 
 export interface LedgerStore {
@@ -27,13 +27,16 @@ export class ScopeLocks {
   }
 }
 
-/** The ledger on the bot's JobStore (keyv), locked per scope in this process. */
+/**
+ * The ledger on the bot's JobStore (keyv), locked per scope in this process and, where the
+ * store is shared, in every process: one waiter per scope here holds a connection to wait on.
+ */
 export function jobStoreLedger(store: JobStore): LedgerStore {
   const locks = new ScopeLocks();
   return {
     get: (key) => store.getKeyed(key),
     set: (key, value, ttlMs) => store.setKeyed(key, value, ttlMs),
     delete: (key) => store.deleteKeyed(key),
-    exclusive: (scope, work) => locks.run(scope, work),
+    exclusive: (scope, work) => locks.run(scope, () => store.exclusive(`ledger:${scope}`, work)),
   };
 }
