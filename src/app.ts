@@ -17,6 +17,7 @@ import { type JobOutcome, Metrics } from "./http/metrics.js";
 import { type HttpServer, startHttpServer } from "./http/server.js";
 import { Capabilities } from "./jobs/capabilities.js";
 import { hasEnded, type Job } from "./jobs/job.js";
+import { coversAll, describeShards, jobsOnShards } from "./jobs/shards.js";
 import { JobStore } from "./jobs/store.js";
 import { Tracker } from "./jobs/tracker.js";
 import type { Logger } from "./log.js";
@@ -101,7 +102,16 @@ export async function startApp(options: AppOptions): Promise<App> {
     ...(secret && config.publicUrl ? { notifyHook: hookUrl(config.publicUrl, secret) } : {}),
     ...(metrics ? { onRequest: (r) => metrics.proxyRequest(r.path, r.status, r.seconds) } : {}),
   });
-  const client = createClient(config.discordApiUrl);
+  const client = createClient(config.discordApiUrl, config.shards);
+  // Only the jobs of guilds on this process's shards are followed here; the rest wait in the
+  // store for the process that runs their shards.
+  const mine = jobsOnShards(config.shards);
+  if (config.shards && !coversAll(config.shards) && !config.databaseUrl.startsWith("postgres")) {
+    log.warn(
+      { shards: describeShards(config.shards) },
+      "SHARD_IDS names only some shards, but DATABASE_URL is not a shared Postgres: the other shards' jobs wait here until a process that runs them opens this store (see docs/scale.md)",
+    );
+  }
   const webhookRest = createWebhookRest(config.discordApiUrl);
   metrics?.watchRest(client.rest);
   metrics?.watchRest(webhookRest);
@@ -134,6 +144,7 @@ export async function startApp(options: AppOptions): Promise<App> {
       : (job) => presenter.show(job),
     log: log.child({ module: "tracker" }),
     ledger: metrics ? countingLedger(ledger, metrics) : ledger,
+    mine,
   });
   const context: BotContext = {
     config,
@@ -175,7 +186,9 @@ export async function startApp(options: AppOptions): Promise<App> {
     hinted.add(taskId);
     try {
       const job = await store.jobForTask(taskId);
-      if (!job || job.delivered || hasEnded(job)) return;
+      // Another process's job (its guild is on a shard this one does not run): that process
+      // polls it; a hook that reached this process changes nothing for it.
+      if (!job || job.delivered || hasEnded(job) || !mine(job)) return;
       const task = await proxy.fetchTask(taskId, { timeoutMs: 5_000, attempts: 1 });
       if (task) await tracker.hint(job, task);
     } finally {
@@ -222,6 +235,7 @@ export async function startApp(options: AppOptions): Promise<App> {
     servers,
     proxy: config.mjApiUrl,
     mode: config.mjMode,
+    shards: describeShards(config.shards),
     pid: process.pid,
   };
   if ("ms" in checked) {

@@ -2,6 +2,8 @@
 // Every problem is collected and reported at once, each naming its variable.
 import { existsSync, readFileSync } from "node:fs";
 import { parseEnv } from "node:util";
+import type { ShardSet } from "./jobs/shards.js";
+import { redactUrl } from "./jobs/store-error.js";
 
 export type MjMode = "fast" | "relax" | "turbo" | "none";
 /**
@@ -40,6 +42,11 @@ export interface Config {
   httpHost?: string;
   /** How the proxy reaches the HTTP server (PUBLIC_URL): submits then carry a notifyHook. */
   publicUrl?: string | undefined;
+  /**
+   * Discord shards (SHARD_COUNT, SHARD_IDS): how many in all and which this process runs
+   * (every one when SHARD_IDS is unset). Undefined: every shard Discord recommends.
+   */
+  shards?: ShardSet | undefined;
 }
 
 export interface ConfigProblem {
@@ -205,6 +212,8 @@ export function loadConfig(
     httpHost: value("HTTP_HOST")?.replace(/^\[(.*)\]$/, "$1") ?? "127.0.0.1",
     publicUrl: url("PUBLIC_URL", undefined),
   };
+  const shards = shardSet(value("SHARD_COUNT"), value("SHARD_IDS"), problems);
+  if (shards !== undefined) config.shards = shards;
   if (config.publicUrl !== undefined && config.httpPort === undefined) {
     problems.push({
       variable: "PUBLIC_URL",
@@ -220,11 +229,84 @@ export function loadConfig(
   if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(config.databaseUrl)) {
     problems.push({
       variable: "DATABASE_URL",
-      message: `"${config.databaseUrl}" is not a store URL; expected e.g. sqlite://data/mjcord.sqlite`,
+      message: `"${redactUrl(config.databaseUrl)}" is not a store URL; expected e.g. sqlite://data/mjcord.sqlite or postgres://user:password@host/db`,
     });
   }
   if (problems.length > 0) throw new ConfigError(problems);
   return config;
+}
+
+/** Most shards a bot may run: far beyond any bot Discord knows (2,500 servers a shard). */
+export const MAX_SHARDS = 100_000;
+
+/**
+ * SHARD_COUNT and SHARD_IDS: a whole number of shards, and which of them this process runs,
+ * comma-separated ids or ranges (`0,1`, `4-7`), each below SHARD_COUNT and named once.
+ */
+function shardSet(
+  countText: string | undefined,
+  idsText: string | undefined,
+  problems: ConfigProblem[],
+): ShardSet | undefined {
+  if (countText === undefined) {
+    if (idsText !== undefined) {
+      problems.push({
+        variable: "SHARD_IDS",
+        message:
+          "needs SHARD_COUNT: the shard ids mean nothing without how many shards there are in all",
+      });
+    }
+    return undefined;
+  }
+  const count = /^\d+$/.test(countText) ? Number(countText) : Number.NaN;
+  if (!Number.isSafeInteger(count) || count < 1 || count > MAX_SHARDS) {
+    problems.push({
+      variable: "SHARD_COUNT",
+      message: `"${countText}" is not a whole number from 1 to ${MAX_SHARDS}`,
+    });
+    return undefined;
+  }
+  if (idsText === undefined) return { count, ids: Array.from({ length: count }, (_, i) => i) };
+  const ids: number[] = [];
+  const bad: string[] = [];
+  const outside: string[] = [];
+  for (const item of idsText.split(",").map((part) => part.trim())) {
+    const range = /^(\d+)\s*-\s*(\d+)$/.exec(item);
+    const single = /^\d+$/.test(item);
+    if (!single && !(range && Number(range[1]) <= Number(range[2]))) {
+      bad.push(item);
+      continue;
+    }
+    const from = Number(range ? range[1] : item);
+    const to = Number(range ? range[2] : item);
+    if (to >= count) {
+      outside.push(item);
+      continue;
+    }
+    for (let id = from; id <= to; id += 1) ids.push(id);
+  }
+  const quoted = (items: string[]) => items.map((i) => `"${i}"`).join(", ");
+  if (bad.length > 0) {
+    problems.push({
+      variable: "SHARD_IDS",
+      message: `${quoted(bad)} ${bad.length === 1 ? "is not a shard id" : "are not shard ids"}; expected comma-separated whole numbers or ranges, e.g. 0,1 or 4-7`,
+    });
+  }
+  if (outside.length > 0) {
+    problems.push({
+      variable: "SHARD_IDS",
+      message: `${quoted(outside)} ${outside.length === 1 ? "is" : "are"} out of range: with SHARD_COUNT=${count} the shard ids are 0 to ${count - 1}`,
+    });
+  }
+  const twice = [...new Set(ids.filter((id, i) => ids.indexOf(id) !== i))];
+  if (twice.length > 0) {
+    problems.push({
+      variable: "SHARD_IDS",
+      message: `${twice.join(", ")} ${twice.length === 1 ? "is" : "are"} named more than once; name each shard once`,
+    });
+  }
+  if (bad.length > 0 || outside.length > 0 || twice.length > 0) return undefined;
+  return { count, ids: [...ids].sort((a, b) => a - b) };
 }
 
 function isHttpUrl(text: string): boolean {

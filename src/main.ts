@@ -6,14 +6,22 @@
 import { type App, startApp } from "./app.js";
 import { ConfigError, loadConfig } from "./config.js";
 import { StoreError } from "./jobs/store.js";
+import { urlPassword } from "./jobs/store-error.js";
 import { createLogger, type Logger } from "./log.js";
 import { PolicyError } from "./policy/policy.js";
 
 async function main(): Promise<void> {
   const config = loadConfig();
+  // discord.js reads SHARD_COUNT from the environment itself when it is not given one (as
+  // for its ShardingManager): a blank one, which the configuration takes as unset, would
+  // stop its client from starting. The configuration has read it by now.
+  if (process.env.SHARD_COUNT?.trim() === "") delete process.env.SHARD_COUNT;
   const log = createLogger({
     level: config.logLevel,
-    secrets: [config.discordToken, config.mjApiKey],
+    // A Postgres DATABASE_URL's password too (a driver's error may quote the URL).
+    secrets: [config.discordToken, config.mjApiKey, urlPassword(config.databaseUrl)].filter(
+      (s) => s !== "",
+    ),
   });
   let starting: Promise<App> | undefined;
   let stopping: Promise<never> | undefined;

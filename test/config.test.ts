@@ -191,6 +191,56 @@ describe("loadConfig", () => {
     expect(problems.get("POLL_INTERVAL_MS")).toContain("whole number");
   });
 
+  it("reads SHARD_COUNT and SHARD_IDS (ids and ranges); unset: the shards Discord recommends", () => {
+    expect(loadConfig(required).shards).toBeUndefined();
+    expect(loadConfig({ ...required, SHARD_COUNT: "2", SHARD_IDS: "0" }).shards).toEqual({
+      count: 2,
+      ids: [0],
+    });
+    expect(loadConfig({ ...required, SHARD_COUNT: " 8 ", SHARD_IDS: "7, 0-2 ,4" }).shards).toEqual({
+      count: 8,
+      ids: [0, 1, 2, 4, 7],
+    });
+    // SHARD_COUNT alone: this process runs every one of them.
+    expect(loadConfig({ ...required, SHARD_COUNT: "3" }).shards).toEqual({
+      count: 3,
+      ids: [0, 1, 2],
+    });
+    expect(loadConfig({ ...required, SHARD_COUNT: "", SHARD_IDS: "" }).shards).toBeUndefined();
+  });
+
+  it("names SHARD_IDS and SHARD_COUNT for each problem, all at once", () => {
+    const shardProblems = (env: Record<string, string>) => {
+      try {
+        loadConfig({ ...required, ...env });
+      } catch (error) {
+        return (error as ConfigError).problems.map((p) => `${p.variable}: ${p.message}`);
+      }
+      throw new Error("expected a ConfigError");
+    };
+    expect(shardProblems({ SHARD_IDS: "0,1" })).toEqual([
+      expect.stringMatching(/^SHARD_IDS: needs SHARD_COUNT/),
+    ]);
+    for (const count of ["0", "two", "1.5", "-2", "100001"]) {
+      expect(shardProblems({ SHARD_COUNT: count, SHARD_IDS: "0" })).toEqual([
+        `SHARD_COUNT: "${count}" is not a whole number from 1 to 100000`,
+      ]);
+    }
+    expect(shardProblems({ SHARD_COUNT: "2", SHARD_IDS: "1,2,5" })).toEqual([
+      'SHARD_IDS: "2", "5" are out of range: with SHARD_COUNT=2 the shard ids are 0 to 1',
+    ]);
+    expect(shardProblems({ SHARD_COUNT: "4", SHARD_IDS: "1,3,1,0-3" })).toEqual([
+      "SHARD_IDS: 1, 3 are named more than once; name each shard once",
+    ]);
+    expect(shardProblems({ SHARD_COUNT: "4", SHARD_IDS: "a, 1,,3-1, -1, 0x1, 2.0" })).toEqual([
+      'SHARD_IDS: "a", "", "3-1", "-1", "0x1", "2.0" are not shard ids; expected comma-separated whole numbers or ranges, e.g. 0,1 or 4-7',
+    ]);
+    expect(shardProblems({ SHARD_COUNT: "2", SHARD_IDS: "x,9" })).toEqual([
+      'SHARD_IDS: "x" is not a shard id; expected comma-separated whole numbers or ranges, e.g. 0,1 or 4-7',
+      'SHARD_IDS: "9" is out of range: with SHARD_COUNT=2 the shard ids are 0 to 1',
+    ]);
+  });
+
   it("never repeats a secret in its messages", () => {
     try {
       loadConfig({ DISCORD_TOKEN: "super-secret-token", MJ_API_KEY: "hk-secret", MJ_MODE: "bad" });

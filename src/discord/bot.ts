@@ -1,17 +1,23 @@
 // The discord.js client and the one router for commands, button presses and form submits.
 import { Client, Events, GatewayIntentBits, type Interaction, REST } from "discord.js";
+import type { ShardSet } from "../jobs/shards.js";
 import type { Command } from "./command.js";
 import type { BotContext } from "./context.js";
 import { handleForm } from "./forms.js";
 import { handlePress } from "./presses.js";
 import { tellPrivately } from "./replies.js";
 
-export function createClient(apiUrl: string | undefined): Client {
+/**
+ * The client; `shards` (SHARD_COUNT, SHARD_IDS) names the shards this process runs, and
+ * without it the process runs every shard Discord recommends (GET /gateway/bot).
+ */
+export function createClient(apiUrl: string | undefined, shards?: ShardSet): Client {
   return new Client({
     intents: [GatewayIntentBits.Guilds],
     // Every message sets its own allowed_mentions; this default covers anything else.
     allowedMentions: { parse: [] },
     ...(apiUrl ? { rest: { api: apiUrl } } : {}),
+    ...(shards ? { shards: [...shards.ids], shardCount: shards.count } : { shards: "auto" }),
   });
 }
 

@@ -44,6 +44,12 @@ export interface TrackerOptions {
   watchMs?: number;
   /** Watched jobs are asked about once every this many ticks. Default 20 (a minute at 3 s). */
   watchEveryTicks?: number;
+  /**
+   * Whether a job is this process's to follow (its guild is on one of this process's shards;
+   * see shards.ts). The in-flight and watched lists are shared by every process on the store:
+   * a job that is not this process's is left to the one that runs its shard. Default: all.
+   */
+  mine?: (job: Job) => boolean;
   now?: () => number;
 }
 
@@ -96,11 +102,20 @@ export class Tracker {
     await this.settled();
   }
 
-  /** Starts following a job (already saved in the store). */
+  /**
+   * Starts following a job (already saved in the store). One that is not this process's is
+   * only listed in flight, for the process that runs its shard.
+   */
   async follow(job: Job): Promise<void> {
     await this.options.store.addInFlight(job.id);
+    if (!this.mine(job)) return;
     this.following.set(job.id, job);
     this.followedDuringSync.add(job.id);
+  }
+
+  /** Whether the job is this process's to follow (its guild on this process's shards). */
+  private mine(job: Job): boolean {
+    return this.options.mine?.(job) ?? true;
   }
 
   /** The job's submit is under way here: leave it alone until `release`. */
@@ -151,6 +166,8 @@ export class Tracker {
   async hint(read: Job, task: Task): Promise<void> {
     while (this.running) await this.running;
     const job = this.following.get(read.id) ?? read;
+    // Another process's job: that process polls and shows it.
+    if (!this.mine(job)) return;
     // A job whose submit is still under way here shows its first state itself; polls follow.
     if (job.delivered || hasEnded(job) || this.held.has(job.id)) return;
     const applied = this.apply(job, task);
@@ -299,23 +316,29 @@ export class Tracker {
     await Promise.all([this.followOpen(open), this.search(lost), this.watch()]);
   }
 
-  /** Reads the store's in-flight list: jobs followed before a restart, or added elsewhere. */
+  /**
+   * Reads the store's in-flight list: jobs followed before a restart, added elsewhere, or of
+   * a shard this process took over (a restart, a re-shard). Another process's jobs (on
+   * shards this one does not run) are left to it.
+   */
   private async resync(): Promise<void> {
     const { store } = this.options;
     this.followedDuringSync.clear();
     const ids = await store.inFlight();
     const listed = new Set(ids);
-    for (const id of ids) {
-      if (this.following.has(id) || this.held.has(id) || this.unsaved.has(id)) continue;
-      const job = await store.getJob(id);
+    const unknown = ids.filter(
+      (id) => !this.following.has(id) && !this.held.has(id) && !this.unsaved.has(id),
+    );
+    const jobs = unknown.length > 0 ? await store.getJobs(unknown) : new Map<string, Job>();
+    for (const id of unknown) {
+      const job = jobs.get(id);
       if (!job || job.delivered) await store.removeInFlight(id);
-      else this.following.set(id, job);
+      else if (this.mine(job)) this.following.set(id, job);
     }
     // Ended by another way (a restart's copy of this store, a later shard): not ours now.
-    for (const id of this.following.keys()) {
-      if (!listed.has(id) && !this.held.has(id) && !this.followedDuringSync.has(id)) {
-        this.following.delete(id);
-      }
+    for (const [id, job] of this.following) {
+      if (this.held.has(id) || this.followedDuringSync.has(id)) continue;
+      if (!listed.has(id) || !this.mine(job)) this.following.delete(id);
     }
     this.syncedAt = this.now();
   }
@@ -542,7 +565,7 @@ export class Tracker {
       const job = await store.getJob(id);
       if (!job || job.result !== null || !job.watchUntil || this.now() > job.watchUntil) {
         await store.removeWatched(id);
-      } else jobs.push(job);
+      } else if (this.mine(job)) jobs.push(job);
     }
     if (jobs.length === 0) return;
     const tasks = await this.poll(jobs.map((j) => j.taskId));

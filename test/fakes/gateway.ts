@@ -2,10 +2,17 @@
  * The fake gateway: a WebSocket endpoint speaking just enough of Discord's protocol for
  * discord.js (HELLO, IDENTIFY -> READY + GUILD_CREATE, heartbeat ACK, RESUME, dispatches with
  * increasing `s`). Plain JSON text frames, no compression.
+ *
+ * Shards as on Discord: IDENTIFY's `shard: [id, count]` (default [0, 1]) picks the guilds a
+ * connection holds, (guild_id >> 22) % count === id; READY and GUILD_CREATE name only those,
+ * and a guild's dispatches (INTERACTION_CREATE, GUILD_*, CHANNEL_*) reach only the
+ * connections whose shard holds it; dispatches of no guild (DMs) go to shard 0. An invalid
+ * shard is closed with 4010, a shard that would hold more than `maxGuildsPerShard` guilds
+ * with 4011 (Sharding required).
  */
 import type { Server } from "node:http";
 import { type WebSocket, WebSocketServer } from "ws";
-import { randomHex } from "./ids.js";
+import { randomHex, shardOf } from "./ids.js";
 import { channelPayload } from "./permissions.js";
 import type { FakeState } from "./state.js";
 
@@ -17,6 +24,8 @@ interface Session {
   ready: boolean;
   /** the intents of IDENTIFY */
   intents: number;
+  /** IDENTIFY's `shard`: [id, count] */
+  shard: [number, number];
 }
 
 /** Gateway intents the fake looks at (Discord's bit values). */
@@ -56,6 +65,24 @@ export class FakeGateway {
     return [...this.sessions.values()].filter((s) => s.ready && s.ws).length;
   }
 
+  /** The [id, count] of every ready session, e.g. [[0, 2], [1, 2]]. */
+  get readyShards(): Array<[number, number]> {
+    return [...this.sessions.values()].filter((s) => s.ready && s.ws).map((s) => s.shard);
+  }
+
+  /** Whether a ready session holds this guild (no guild: shard 0). */
+  private holds(session: Session, guildId: string | undefined): boolean {
+    const [id, count] = session.shard;
+    return shardOf(guildId, count) === id;
+  }
+
+  /** Ready sessions that receive this guild's dispatches. */
+  private readyFor(guildId: string | undefined): Session[] {
+    return [...this.sessions.values()].filter(
+      (s) => s.ready && s.ws !== undefined && this.holds(s, guildId),
+    );
+  }
+
   private accept(ws: WebSocket): void {
     let session: Session | undefined;
     send(ws, { op: 10, d: { heartbeat_interval: this.state.settings.heartbeatIntervalMs } });
@@ -79,12 +106,22 @@ export class FakeGateway {
             ws.close(4004, "Authentication failed.");
             return;
           }
+          const shard = d.shard === undefined ? [0, 1] : d.shard;
+          if (!validShard(shard)) {
+            ws.close(4010, "Invalid shard.");
+            return;
+          }
+          if (this.state.guildsOnShard(...shard).length > this.state.settings.maxGuildsPerShard) {
+            ws.close(4011, "Sharding required.");
+            return;
+          }
           session = {
             id: randomHex(16),
             seq: 0,
             ws,
             ready: false,
             intents: Number(d.intents ?? 0),
+            shard,
           };
           this.sessions.set(session.id, session);
           this.identify(session);
@@ -119,22 +156,24 @@ export class FakeGateway {
 
   private identify(session: Session): void {
     const s = this.state;
+    const guilds = s.guildsOnShard(...session.shard);
     this.dispatchTo(session, "READY", {
       v: 10,
       user: s.botUser,
       user_settings: {},
-      guilds: [{ id: s.guildId, unavailable: true }],
+      guilds: guilds.map((id) => ({ id, unavailable: true })),
       session_id: session.id,
       resume_gateway_url: this.url,
       application: { id: s.applicationId, flags: 0 },
-      shard: [0, 1],
+      shard: session.shard,
       private_channels: [],
       relationships: [],
       presences: [],
       geo_ordered_rtc_regions: [],
       guild_join_requests: [],
     });
-    this.dispatchTo(session, "GUILD_CREATE", this.guildPayload(session));
+    for (const id of guilds)
+      this.dispatchTo(session, "GUILD_CREATE", this.guildPayload(session, id));
     session.ready = true;
     this.state.changed();
   }
@@ -143,16 +182,17 @@ export class FakeGateway {
    * GUILD_CREATE: the guild, its roles and channels. Without the GUILD_PRESENCES intent
    * Discord's `members` holds only the bot (and members in voice, which the fake has none of).
    */
-  private guildPayload(session: Session): Json {
+  private guildPayload(session: Session, guildId: string): Json {
     const s = this.state;
-    const channels = s.guildChannels().map((c, i) => channelPayload(s, c, i));
+    const first = guildId === s.guildId;
+    const channels = s.guildChannels(guildId).map((c, i) => channelPayload(s, c, i));
     const members = [
       s.botUser,
       ...((session.intents & INTENTS.GUILD_PRESENCES) !== 0 ? s.members() : []),
-    ].map((u) => s.memberPayload(u));
+    ].map((u) => ({ ...s.memberPayload(u), roles: s.rolesIn(u.id, guildId) }));
     return {
-      id: s.guildId,
-      name: s.guildName,
+      id: guildId,
+      name: s.guildNameOf(guildId),
       icon: null,
       splash: null,
       discovery_splash: null,
@@ -168,7 +208,7 @@ export class FakeGateway {
       premium_subscription_count: 0,
       premium_progress_bar_enabled: false,
       preferred_locale: "en-US",
-      system_channel_id: s.channelId,
+      system_channel_id: first ? s.channelId : (channels[0]?.id ?? null),
       system_channel_flags: 0,
       rules_channel_id: null,
       public_updates_channel_id: null,
@@ -179,7 +219,7 @@ export class FakeGateway {
       features: [],
       emojis: [],
       stickers: [],
-      roles: s.rolePayloads(),
+      roles: s.rolePayloadsOf(guildId),
       unavailable: false,
       joined_at: new Date(Date.UTC(2024, 0, 1)).toISOString(),
       large: false,
@@ -204,18 +244,26 @@ export class FakeGateway {
     send(session.ws, { op: 0, t, s: session.seq, d });
   }
 
-  /** Resolves once a client is logged in (READY + GUILD_CREATE sent), or rejects after a timeout. */
-  async waitForClient(timeoutMs = 5000): Promise<void> {
-    if (this.readySessions > 0) return;
+  /**
+   * Resolves once a client is logged in (READY + GUILD_CREATE sent), or rejects after a
+   * timeout; with `guildId`, a client whose shard holds that guild.
+   */
+  async waitForClient(timeoutMs = 5000, guildId?: string): Promise<void> {
+    const ready = () =>
+      guildId === undefined ? this.readySessions > 0 : this.readyFor(guildId).length > 0;
+    if (ready()) return;
     await new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => {
         this.state.events.off("change", check);
+        const which = guildId === undefined ? "" : ` on the shard of guild ${guildId}`;
         reject(
-          new Error(`fake discord: no client logged in to the gateway within ${timeoutMs} ms`),
+          new Error(
+            `fake discord: no client logged in to the gateway${which} within ${timeoutMs} ms`,
+          ),
         );
       }, timeoutMs);
       const check = () => {
-        if (this.readySessions > 0) {
+        if (ready()) {
           clearTimeout(timer);
           this.state.events.off("change", check);
           resolve();
@@ -226,17 +274,17 @@ export class FakeGateway {
   }
 
   /**
-   * Sends a dispatch to every ready session (with `intent`, only to those that asked for it);
-   * returns how many received it.
+   * Sends a dispatch to every ready session whose shard holds its guild (`guild_id`, or the
+   * guild itself for GUILD_CREATE/UPDATE/DELETE; none: shard 0), with `intent` only to those
+   * that asked for it; returns how many received it.
    */
   dispatch(t: string, d: unknown, intent?: number): number {
     let n = 0;
-    for (const session of this.sessions.values()) {
+    const guildId = guildOf(t, d);
+    for (const session of this.readyFor(guildId)) {
       if (intent !== undefined && (session.intents & intent) === 0) continue;
-      if (session.ready && session.ws) {
-        this.dispatchTo(session, t, d);
-        n += 1;
-      }
+      this.dispatchTo(session, t, d);
+      n += 1;
     }
     return n;
   }
@@ -257,6 +305,28 @@ export class FakeGateway {
     for (const ws of this.wss.clients) ws.terminate();
     await new Promise<void>((resolve) => this.wss.close(() => resolve()));
   }
+}
+
+/** IDENTIFY's `shard`: two whole numbers, 0 <= id < count. */
+function validShard(shard: unknown): shard is [number, number] {
+  if (!Array.isArray(shard) || shard.length !== 2) return false;
+  const [id, count] = shard as unknown[];
+  return (
+    Number.isInteger(id) &&
+    Number.isInteger(count) &&
+    (count as number) >= 1 &&
+    (id as number) >= 0 &&
+    (id as number) < (count as number)
+  );
+}
+
+/** The guild a dispatch is about (undefined: none, e.g. a DM's). */
+function guildOf(t: string, d: unknown): string | undefined {
+  if (typeof d !== "object" || d === null) return undefined;
+  const data = d as Json;
+  if (typeof data.guild_id === "string") return data.guild_id;
+  if (/^GUILD_(CREATE|UPDATE|DELETE)$/.test(t) && typeof data.id === "string") return data.id;
+  return undefined;
 }
 
 function send(ws: WebSocket, payload: Json): void {

@@ -29,3 +29,25 @@ export function interactionToken(): string {
 export function randomHex(bytes: number): string {
   return randomBytes(bytes).toString("hex");
 }
+
+/** Discord's shard of a guild: (guild_id >> 22) % shard_count; no guild (DMs): shard 0. */
+export function shardOf(guildId: string | undefined, count: number): number {
+  if (!guildId || count <= 1) return 0;
+  return Number((BigInt(guildId) >> 22n) % BigInt(count));
+}
+
+/** A fresh snowflake of a guild on shard `shard` of `count` (its timestamp moved back a little). */
+export function snowflakeOnShard(shard: number, count: number): string {
+  if (
+    !Number.isInteger(count) ||
+    count < 1 ||
+    !Number.isInteger(shard) ||
+    shard < 0 ||
+    shard >= count
+  )
+    throw new Error(`fake discord: there is no shard ${shard} of ${count}`);
+  const id = BigInt(snowflake());
+  const ms = id >> 22n;
+  const back = (ms - BigInt(shard) + BigInt(count)) % BigInt(count);
+  return (((ms - back) << 22n) | (id & 0x3fffffn)).toString();
+}

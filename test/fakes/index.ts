@@ -14,6 +14,7 @@ import { createServer, type Server } from "node:http";
 import type { APIInteraction, APIUser } from "discord.js";
 import { type FailOptions, Faults, type RateLimitOptions } from "./faults.js";
 import { FakeGateway, INTENTS } from "./gateway.js";
+import { shardOf } from "./ids.js";
 import {
   type CommandOptions,
   type ModalAnswers,
@@ -36,6 +37,7 @@ import { warmUpSchemas } from "./schema.js";
 import {
   type CallbackRecord,
   type FakeDiscordOptions,
+  type FakeGuild,
   type FakeMessage,
   type FakeRole,
   FakeState,
@@ -54,6 +56,7 @@ export type {
   CallbackRecord,
   FakeChannel,
   FakeDiscordOptions,
+  FakeGuild,
   FakeMessage,
   FakeRole,
   MemberInit,
@@ -201,9 +204,24 @@ export class FakeDiscord {
     return this.state.botUser;
   }
 
-  /** the one guild */
+  /** the first guild (`addGuild` adds more) */
   get guildId(): string {
     return this.state.guildId;
+  }
+
+  /**
+   * The bot joins another guild (before its client logs in: a later GUILD_CREATE is not
+   * sent): the same members, only @everyone's permissions, one text channel `general`
+   * (`channelId`; use it as `runCommand(…, { channel })`). `shard: [id, count]` gives it an
+   * id on that shard.
+   */
+  addGuild(name: string, options: { shard?: [number, number] } = {}): FakeGuild {
+    return this.state.addGuild(name, options);
+  }
+
+  /** Discord's shard of a guild: (guild_id >> 22) % count (no guild: 0). */
+  shardOf(guildId: string | undefined, count: number): number {
+    return shardOf(guildId, count);
   }
 
   /** its first text channel ("general"; `addChannel` adds more) */
@@ -538,12 +556,12 @@ export class FakeDiscord {
     return guild ?? this.state.globalCommands ?? [];
   }
 
-  /** Resolves once a client has logged in to the gateway. */
-  waitForClient(timeoutMs?: number): Promise<void> {
-    return this.gateway.waitForClient(timeoutMs);
+  /** Resolves once a client has logged in to the gateway (with `guildId`: on its shard). */
+  waitForClient(timeoutMs?: number, guildId?: string): Promise<void> {
+    return this.gateway.waitForClient(timeoutMs, guildId);
   }
 
-  /** Sends a raw gateway dispatch to every logged-in client. */
+  /** Sends a raw gateway dispatch to every logged-in client whose shard holds its guild. */
   dispatch(event: string, data: unknown): number {
     return this.gateway.dispatch(event, data);
   }

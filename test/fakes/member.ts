@@ -78,7 +78,7 @@ function isFile(v: unknown): v is MemberFile {
 /** The guild text channel an interaction happens in (refusing unknown or deleted ones). */
 function guildChannel(state: FakeState, channelId: string): FakeChannel {
   const ch = state.channels.get(channelId);
-  if (ch?.type !== 0 || ch.guildId !== state.guildId) {
+  if (ch?.type !== 0 || !state.hasGuild(ch.guildId)) {
     const why = state.deletedChannels.has(channelId) ? " (a moderator deleted it)" : "";
     throw new Error(`fake discord: no guild text channel ${channelId}${why}`);
   }
@@ -93,16 +93,17 @@ export function context(
 ): InteractionContext {
   const channel = guildChannel(state, channelId);
   const user = state.user(userKey);
+  const guildId = channel.guildId ?? state.guildId;
   return {
     id: snowflake(),
     token: interactionToken(),
     applicationId: state.applicationId,
-    guildId: state.guildId,
+    guildId,
     channelId: channel.id,
     channel: channelPayload(state, channel) as unknown as InteractionContext["channel"],
     user,
-    memberRoles: state.rolesOf(user.id),
-    memberPermissions: state.permissionsOf(user.id).toString(),
+    memberRoles: state.rolesIn(user.id, guildId),
+    memberPermissions: state.permissionsIn(user.id, guildId).toString(),
     appPermissions: botPermissions(state, channel).toString(),
     attachmentSizeLimit: state.settings.attachmentSizeLimit,
   };
@@ -186,7 +187,8 @@ export async function dispatch(
   payload: APIInteraction,
   extra: Partial<InteractionRecord> = {},
 ): Promise<InteractionRecord> {
-  await gateway.waitForClient();
+  // The client whose shard holds the guild (after a restart, once it is back).
+  await gateway.waitForClient(undefined, ctx.guildId);
   const rec: InteractionRecord = {
     id: ctx.id,
     token: ctx.token,
@@ -215,8 +217,12 @@ function upload(state: FakeState, file: MemberFile, channelId: string): APIAttac
   return toApiAttachment(storeAttachment(state, channelId, file, { ephemeral: true }));
 }
 
-function findCommand(state: FakeState, name: string): RegisteredCommand | undefined | null {
-  const lists = [state.guildCommands.get(state.guildId), state.globalCommands].filter(
+function findCommand(
+  state: FakeState,
+  name: string,
+  guildId: string,
+): RegisteredCommand | undefined | null {
+  const lists = [state.guildCommands.get(guildId), state.globalCommands].filter(
     (l): l is RegisteredCommand[] => l !== undefined,
   );
   if (lists.length === 0) return undefined; // nothing registered: accept any command
@@ -243,11 +249,10 @@ export async function runCommand(
   opts: CommandOptions = {},
 ): Promise<InteractionRecord> {
   const all: Record<string, OptionValue> = { ...values, ...(opts.attachments ?? {}) };
-  const cmd = findCommand(state, name);
+  const guildId = guildChannel(state, opts.channel ?? state.channelId).guildId ?? state.guildId;
+  const cmd = findCommand(state, name, guildId);
   if (cmd === null) {
-    const known = [state.guildCommands.get(state.guildId), state.globalCommands]
-      .flat()
-      .filter(Boolean);
+    const known = [state.guildCommands.get(guildId), state.globalCommands].flat().filter(Boolean);
     throw new Error(
       `fake discord: /${name} is not registered (registered: ${known.map((c) => `/${c?.name}`).join(", ")})`,
     );

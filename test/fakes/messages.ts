@@ -288,7 +288,9 @@ export function toApiMessage(state: FakeState, msg: FakeMessage): APIMessage {
       id: interaction.id,
       type: interaction.type,
       user,
-      authorizing_integration_owners: { "0": state.guildId },
+      authorizing_integration_owners: {
+        "0": (interaction.payload as { guild_id?: string }).guild_id ?? state.guildId,
+      },
     };
     if (interaction.originalMessageId && interaction.originalMessageId !== msg.id) {
       meta.original_response_message_id = interaction.originalMessageId;

@@ -58,7 +58,7 @@ export function overwritesOf(state: FakeState, ch: FakeChannel): Json[] {
 export function channelPayload(
   state: FakeState,
   ch: FakeChannel,
-  position = Math.max(0, state.guildChannels().indexOf(ch)),
+  position = Math.max(0, state.guildChannels(ch.guildId).indexOf(ch)),
 ): Json {
   if (ch.type === 1) {
     return {

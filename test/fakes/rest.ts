@@ -41,7 +41,7 @@ const ID = "(\\d{17,20})";
 function routes(gatewayUrl: () => string): [string, RegExp, Handler][] {
   const r = (pattern: string) => new RegExp(`^${pattern}$`);
   return [
-    ["GET", r("/gateway/bot"), () => ok(gatewayBot(gatewayUrl()))],
+    ["GET", r("/gateway/bot"), (ctx) => ok(gatewayBot(gatewayUrl(), ctx.state))],
     ["GET", r("/gateway"), () => ok({ url: gatewayUrl() })],
     ["GET", r("/users/@me"), (ctx) => botOnly(ctx, () => ok(ctx.state.botUser))],
     ["GET", r(`/users/${ID}`), (ctx, [u]) => botOnly(ctx, () => getUser(ctx, u ?? ""))],
@@ -151,12 +151,14 @@ function routes(gatewayUrl: () => string): [string, RegExp, Handler][] {
     [
       "GET",
       r(`/guilds/${ID}/members/${ID}`),
-      (ctx, [g, u]) => botOnly(ctx, () => withGuild(ctx, g, () => getMember(ctx, u ?? ""))),
+      (ctx, [g, u]) =>
+        botOnly(ctx, () => withGuild(ctx, g, () => getMember(ctx, u ?? "", g ?? ""))),
     ],
     [
       "GET",
       r(`/guilds/${ID}/roles`),
-      (ctx, [g]) => botOnly(ctx, () => withGuild(ctx, g, () => ok(ctx.state.rolePayloads()))),
+      (ctx, [g]) =>
+        botOnly(ctx, () => withGuild(ctx, g, () => ok(ctx.state.rolePayloadsOf(g ?? "")))),
     ],
     [
       "GET",
@@ -164,17 +166,17 @@ function routes(gatewayUrl: () => string): [string, RegExp, Handler][] {
       (ctx, [g]) =>
         botOnly(ctx, () =>
           withGuild(ctx, g, () =>
-            ok(ctx.state.guildChannels().map((c, i) => channelPayload(ctx.state, c, i))),
+            ok(ctx.state.guildChannels(g).map((c, i) => channelPayload(ctx.state, c, i))),
           ),
         ),
     ],
   ];
 }
 
-function gatewayBot(url: string): Json {
+function gatewayBot(url: string, state: FakeState): Json {
   return {
     url,
-    shards: 1,
+    shards: state.settings.recommendedShards,
     session_start_limit: {
       total: 1000,
       remaining: 1000,
@@ -307,18 +309,20 @@ function channelMessage(ctx: RequestContext, ch: FakeChannel, id: string): Reply
   return ok(toApiMessage(state, editMessage(state, msg, body, ctx.files, "channel")));
 }
 
-/** The fake's one guild, or Discord's 404 / 10004 (a violation: the bot knows its guilds). */
+/** A guild of the fake's, or Discord's 404 / 10004 (a violation: the bot knows its guilds). */
 function withGuild(ctx: RequestContext, id: string | undefined, next: () => Reply): Reply {
-  if (id !== ctx.state.guildId)
+  if (!ctx.state.hasGuild(id))
     return violation(ctx, "unknown-guild", 404, UNKNOWN_GUILD, "Unknown Guild");
   return next();
 }
 
 /** A guild member; one who is not (or no longer) there is 404 / 10007, not a mistake. */
-function getMember(ctx: RequestContext, id: string): Reply {
+function getMember(ctx: RequestContext, id: string, guildId: string): Reply {
   const { state } = ctx;
   const user = id === state.botUser.id ? state.botUser : state.members().find((u) => u.id === id);
-  return user ? ok(state.memberPayload(user)) : error(404, UNKNOWN_MEMBER, "Unknown Member");
+  return user
+    ? ok({ ...state.memberPayload(user), roles: state.rolesIn(user.id, guildId) })
+    : error(404, UNKNOWN_MEMBER, "Unknown Member");
 }
 
 function getUser(ctx: RequestContext, id: string): Reply {
@@ -350,7 +354,7 @@ function checkApp(ctx: RequestContext, app: string | undefined, guild?: string):
   if (app !== ctx.state.applicationId) {
     return violation(ctx, "unknown-application", 404, 10002, "Unknown Application");
   }
-  if (guild !== undefined && guild !== ctx.state.guildId) {
+  if (guild !== undefined && !ctx.state.hasGuild(guild)) {
     return violation(ctx, "unknown-guild", 404, 10004, "Unknown Guild");
   }
   return undefined;

@@ -13,7 +13,7 @@ import {
   type RoleFlags,
   type UserFlags,
 } from "discord.js";
-import { interactionToken, snowflake } from "./ids.js";
+import { interactionToken, shardOf, snowflake, snowflakeOnShard } from "./ids.js";
 import type { UploadedFile } from "./rules.js";
 
 /** Options of `startFakeDiscord()`. */
@@ -30,6 +30,13 @@ export interface FakeDiscordOptions {
   appPermissions?: string;
   /** the bot token the fake accepts (default a fixed fake token) */
   botToken?: string;
+  /** the shard count GET /gateway/bot recommends (default 1) */
+  recommendedShards?: number;
+  /**
+   * most guilds one gateway connection may hold (Discord: 2,500); an IDENTIFY whose shard
+   * would hold more is closed with 4011 Sharding required (default 2500)
+   */
+  maxGuildsPerShard?: number;
 }
 
 /** Settings after defaults. */
@@ -181,6 +188,16 @@ export interface FakeChannel {
   botDeny?: bigint;
 }
 
+/**
+ * A guild besides the first one (`fake.addGuild`): the same members, only @everyone's
+ * permissions (its id is the guild's id), one text channel `general`.
+ */
+export interface FakeGuild {
+  id: string;
+  name: string;
+  channelId: string;
+}
+
 /** A role of the fake guild (@everyone's id is the guild id; the bot's managed role is the application id). */
 export interface FakeRole {
   id: string;
@@ -281,6 +298,8 @@ export class FakeState {
   readonly downloads: { path: string; attachmentId: string; at: number }[] = [];
   globalCommands: RegisteredCommand[] | undefined;
   readonly guildCommands = new Map<string, RegisteredCommand[]>();
+  /** guilds besides the first (`addGuild`), by id */
+  readonly otherGuilds = new Map<string, FakeGuild>();
 
   constructor(options: FakeDiscordOptions = {}) {
     this.settings = {
@@ -292,6 +311,8 @@ export class FakeState {
       botToken:
         options.botToken ??
         `${Buffer.from("fake-bot").toString("base64")}.fake.${interactionToken().slice(0, 27)}`,
+      recommendedShards: options.recommendedShards ?? 1,
+      maxGuildsPerShard: options.maxGuildsPerShard ?? 2500,
     };
     this.botUser = makeUser("mjcord", true);
     this.applicationId = this.botUser.id;
@@ -318,6 +339,69 @@ export class FakeState {
       name: "general",
       guildId: this.guildId,
     });
+  }
+
+  /** Every guild id: the first guild's, then those `addGuild` added. */
+  guildIds(): string[] {
+    return [this.guildId, ...this.otherGuilds.keys()];
+  }
+
+  /** Whether the bot is in this guild. */
+  hasGuild(id: string | undefined): boolean {
+    return id === this.guildId || (id !== undefined && this.otherGuilds.has(id));
+  }
+
+  /** The guilds on shard `id` of `count` (Discord's rule: (guild_id >> 22) % count). */
+  guildsOnShard(id: number, count: number): string[] {
+    return this.guildIds().filter((g) => shardOf(g, count) === id);
+  }
+
+  /**
+   * Adds a guild the bot is in, with the same members, a text channel `general` and only
+   * @everyone's permissions; `shard: [id, count]` picks an id on that shard.
+   */
+  addGuild(name: string, options: { shard?: [number, number] } = {}): FakeGuild {
+    const id = options.shard ? snowflakeOnShard(...options.shard) : snowflake();
+    const guild: FakeGuild = { id, name, channelId: snowflake() };
+    this.otherGuilds.set(id, guild);
+    this.channels.set(guild.channelId, {
+      id: guild.channelId,
+      type: 0,
+      name: "general",
+      guildId: id,
+    });
+    this.changed();
+    return guild;
+  }
+
+  /** The name of a guild. */
+  guildNameOf(id: string): string {
+    return id === this.guildId ? this.guildName : (this.otherGuilds.get(id)?.name ?? "");
+  }
+
+  /** A member's role ids in a guild (without @everyone): other guilds give no roles. */
+  rolesIn(userId: string, guildId: string): string[] {
+    return guildId === this.guildId ? this.rolesOf(userId) : [];
+  }
+
+  /** A member's permissions in a guild: in other guilds @everyone's (the owner's: all). */
+  permissionsIn(userId: string, guildId: string): bigint {
+    if (guildId === this.guildId || userId === this.owner.id) return this.permissionsOf(userId);
+    return BigInt(DEFAULT_PERMISSIONS);
+  }
+
+  /** The roles of a guild as Discord's API shows them (another guild: only @everyone). */
+  rolePayloadsOf(guildId: string): APIRole[] {
+    if (guildId === this.guildId) return this.rolePayloads();
+    return [
+      this.rolePayload({
+        id: guildId,
+        name: "@everyone",
+        permissions: BigInt(DEFAULT_PERMISSIONS),
+        position: 0,
+        managed: false,
+      }),
+    ];
   }
 
   /** Permissions of members (the default @everyone set). */
@@ -401,9 +485,9 @@ export class FakeState {
     return ch;
   }
 
-  /** The guild channels in order (their index is their position). */
-  guildChannels(): FakeChannel[] {
-    return [...this.channels.values()].filter((c) => c.guildId === this.guildId);
+  /** The guild channels in order (their index is their position); default the first guild's. */
+  guildChannels(guildId: string = this.guildId): FakeChannel[] {
+    return [...this.channels.values()].filter((c) => c.guildId === guildId);
   }
 
   /** A member's role ids (without @everyone). */
