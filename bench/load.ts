@@ -132,7 +132,7 @@ const SAMPLER = `
 const { parentPort, workerData } = require("node:worker_threads");
 const { readdirSync, readFileSync } = require("node:fs");
 const { pgid, everyMs } = workerData;
-let peakKb = 0, samples = 0, longestGapMs = 0, last = Date.now();
+let peakKb = 0, peakProcessKb = 0, samples = 0, longestGapMs = 0, last = Date.now();
 function sample() {
   let sum = 0;
   for (const name of readdirSync("/proc")) {
@@ -142,7 +142,10 @@ function sample() {
       const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
       if (Number(fields[2]) !== pgid) continue;
       const m = /^VmRSS:\\s+(\\d+) kB/m.exec(readFileSync("/proc/" + name + "/status", "utf8"));
-      if (m) sum += Number(m[1]);
+      if (m) {
+        sum += Number(m[1]);
+        if (Number(m[1]) > peakProcessKb) peakProcessKb = Number(m[1]);
+      }
     } catch {}
   }
   const now = Date.now();
@@ -156,12 +159,14 @@ sample();
 parentPort.on("message", () => {
   clearInterval(timer);
   sample();
-  parentPort.postMessage({ peakKb, samples, longestGapMs });
+  parentPort.postMessage({ peakKb, peakProcessKb, samples, longestGapMs });
 });
 `;
 
 interface RssPeak {
   peakMb: number;
+  /** the largest RSS any one process of the group reached (the bot's node process) */
+  peakProcessMb: number;
   samples: number;
   longestGapMs: number;
 }
@@ -170,16 +175,24 @@ function startRssSampler(pgid: number): { stop(): Promise<RssPeak> } {
   const worker = new Worker(SAMPLER, { eval: true, workerData: { pgid, everyMs: RSS_SAMPLE_MS } });
   return {
     async stop() {
-      const result = new Promise<{ peakKb: number; samples: number; longestGapMs: number }>(
-        (resolve, reject) => {
-          worker.once("message", resolve);
-          worker.once("error", reject);
-        },
-      );
+      const result = new Promise<{
+        peakKb: number;
+        peakProcessKb: number;
+        samples: number;
+        longestGapMs: number;
+      }>((resolve, reject) => {
+        worker.once("message", resolve);
+        worker.once("error", reject);
+      });
       worker.postMessage("stop");
       const r = await result;
       await worker.terminate();
-      return { peakMb: r.peakKb / 1024, samples: r.samples, longestGapMs: r.longestGapMs };
+      return {
+        peakMb: r.peakKb / 1024,
+        peakProcessMb: r.peakProcessKb / 1024,
+        samples: r.samples,
+        longestGapMs: r.longestGapMs,
+      };
     },
   };
 }
@@ -415,6 +428,10 @@ async function run(n: number): Promise<RunResult> {
       DATABASE_URL: freshDatabase(),
       POLL_INTERVAL_MS: String(POLL_INTERVAL_MS),
       LOG_LEVEL: "info",
+      // For trying V8 or Node flags on the bot (and on npm, which reads them too).
+      ...(process.env.BENCH_LOAD_NODE_OPTIONS
+        ? { NODE_OPTIONS: process.env.BENCH_LOAD_NODE_OPTIONS }
+        : {}),
     });
     const started = bot;
     await Promise.race([
@@ -657,6 +674,11 @@ function report(results: RunResult[]): void {
     }),
     row("peak RSS, bot's process group", (r) => `${r.peak.peakMb.toFixed(0)} MB`),
     row("idle RSS, bot's process group", (r) => `${r.idle.totalMb.toFixed(0)} MB`),
+    row("peak RSS, bot's node process", (r) => `${r.peak.peakProcessMb.toFixed(0)} MB`),
+    row("idle RSS, bot's node process", (r) => {
+      const largest = Math.max(...r.idle.parts.map((p) => p.mb));
+      return `${largest.toFixed(0)} MB`;
+    }),
     row("finals / tasks SUCCESS / jobs", (r) => `${r.finals} / ${r.tasksSucceeded} / ${r.n}`),
     row("unacked interactions", (r) => String(r.unacked)),
     row("429s from the fake", (r) => String(r.tooMany)),
