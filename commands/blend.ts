@@ -3,6 +3,9 @@ import { SlashCommandBuilder } from "discord.js";
 import type { Command } from "../src/discord/command.js";
 import { launchJob } from "../src/discord/flow.js";
 import { readCommandImages } from "../src/discord/inputs.js";
+import { choice, localizations } from "../src/discord/lang/commands.js";
+import { en } from "../src/discord/lang/en.js";
+import { textsFor } from "../src/discord/lang/index.js";
 import { spendOfCommand } from "../src/policy/costs.js";
 import { botOption, chosenBot, chosenMode, modeOption, publicReply } from "./options.js";
 
@@ -12,22 +15,49 @@ const DIMENSIONS = { portrait: "PORTRAIT", square: "SQUARE", landscape: "LANDSCA
 export const blend: Command = {
   definition: new SlashCommandBuilder()
     .setName("blend")
-    .setDescription("Blend two to five images")
-    .addAttachmentOption((o) => o.setName("image1").setDescription("First image").setRequired(true))
+    .setDescription(en.commands.blend)
+    .setDescriptionLocalizations(localizations("blend"))
     .addAttachmentOption((o) =>
-      o.setName("image2").setDescription("Second image").setRequired(true),
+      o
+        .setName("image1")
+        .setDescription(en.commands.blendImage1)
+        .setDescriptionLocalizations(localizations("blendImage1"))
+        .setRequired(true),
     )
-    .addAttachmentOption((o) => o.setName("image3").setDescription("Third image"))
-    .addAttachmentOption((o) => o.setName("image4").setDescription("Fourth image"))
-    .addAttachmentOption((o) => o.setName("image5").setDescription("Fifth image"))
+    .addAttachmentOption((o) =>
+      o
+        .setName("image2")
+        .setDescription(en.commands.blendImage2)
+        .setDescriptionLocalizations(localizations("blendImage2"))
+        .setRequired(true),
+    )
+    .addAttachmentOption((o) =>
+      o
+        .setName("image3")
+        .setDescription(en.commands.blendImage3)
+        .setDescriptionLocalizations(localizations("blendImage3")),
+    )
+    .addAttachmentOption((o) =>
+      o
+        .setName("image4")
+        .setDescription(en.commands.blendImage4)
+        .setDescriptionLocalizations(localizations("blendImage4")),
+    )
+    .addAttachmentOption((o) =>
+      o
+        .setName("image5")
+        .setDescription(en.commands.blendImage5)
+        .setDescriptionLocalizations(localizations("blendImage5")),
+    )
     .addStringOption((o) =>
       o
         .setName("dimensions")
-        .setDescription("Shape of the result")
+        .setDescription(en.commands.blendDimensions)
+        .setDescriptionLocalizations(localizations("blendDimensions"))
         .addChoices(
-          { name: "portrait (2:3)", value: "portrait" },
-          { name: "square (1:1)", value: "square" },
-          { name: "landscape (3:2)", value: "landscape" },
+          choice("portrait", "portrait"),
+          choice("square", "square"),
+          choice("landscape", "landscape"),
         ),
     )
     .addStringOption(modeOption)
@@ -35,6 +65,7 @@ export const blend: Command = {
     .toJSON(),
 
   async execute(interaction, ctx) {
+    const t = textsFor(interaction.locale);
     const reply = publicReply(interaction);
     const base64Array = await readCommandImages(
       interaction,
@@ -42,18 +73,19 @@ export const blend: Command = {
       ctx.config.maxImageMb,
       reply.defer,
       reply.refuse,
+      t,
     );
     if (!base64Array) return;
     if (base64Array.length < 2) {
-      await reply.refuse("Blend needs at least two images. Nothing was submitted.");
+      await reply.refuse(t.inputs.blendTwo);
       return;
     }
-    const choice = interaction.options.getString("dimensions") as keyof typeof DIMENSIONS | null;
-    const dimensions = choice ? DIMENSIONS[choice] : undefined;
+    const shape = interaction.options.getString("dimensions") as keyof typeof DIMENSIONS | null;
+    const dimensions = shape ? DIMENSIONS[shape] : undefined;
     await launchJob(interaction, ctx, {
       kind: "blend",
       spend: spendOfCommand("blend"),
-      prompt: `Blend of ${base64Array.length} images${choice ? `, ${choice}` : ""}`,
+      prompt: t.job.blendPrompt(base64Array.length, shape),
       mode: await chosenMode(interaction, ctx),
       origin: null,
       parentTaskId: null,

@@ -3,21 +3,30 @@ import { SlashCommandBuilder } from "discord.js";
 import type { Command } from "../src/discord/command.js";
 import { launchJob } from "../src/discord/flow.js";
 import { readCommandImages } from "../src/discord/inputs.js";
+import { localizations } from "../src/discord/lang/commands.js";
+import { en } from "../src/discord/lang/en.js";
+import { textsFor } from "../src/discord/lang/index.js";
 import { spendOfCommand } from "../src/policy/costs.js";
 import { botOption, chosenBot, chosenMode, modeOption, publicReply } from "./options.js";
 
 export const describe: Command = {
   definition: new SlashCommandBuilder()
     .setName("describe")
-    .setDescription("Get four prompts that describe an image")
+    .setDescription(en.commands.describe)
+    .setDescriptionLocalizations(localizations("describe"))
     .addAttachmentOption((o) =>
-      o.setName("image").setDescription("The image to describe").setRequired(true),
+      o
+        .setName("image")
+        .setDescription(en.commands.describeImage)
+        .setDescriptionLocalizations(localizations("describeImage"))
+        .setRequired(true),
     )
     .addStringOption(modeOption)
     .addStringOption(botOption)
     .toJSON(),
 
   async execute(interaction, ctx) {
+    const t = textsFor(interaction.locale);
     const reply = publicReply(interaction);
     const images = await readCommandImages(
       interaction,
@@ -25,13 +34,14 @@ export const describe: Command = {
       ctx.config.maxImageMb,
       reply.defer,
       reply.refuse,
+      t,
     );
     const [base64] = images ?? [];
     if (!base64) return;
     await launchJob(interaction, ctx, {
       kind: "describe",
       spend: spendOfCommand("describe"),
-      prompt: `Describe ${interaction.options.getAttachment("image", true).name}`,
+      prompt: t.job.describePrompt(interaction.options.getAttachment("image", true).name),
       mode: await chosenMode(interaction, ctx),
       origin: null,
       parentTaskId: null,

@@ -2,6 +2,8 @@
 import { SlashCommandBuilder } from "discord.js";
 import type { Command } from "../src/discord/command.js";
 import { launchJob } from "../src/discord/flow.js";
+import { localizations } from "../src/discord/lang/commands.js";
+import { en } from "../src/discord/lang/en.js";
 import { LINK_MAX_LENGTH } from "../src/discord/links.js";
 import { spendOfCommand } from "../src/policy/costs.js";
 import {
@@ -16,13 +18,20 @@ import {
 export const edit: Command = {
   definition: new SlashCommandBuilder()
     .setName("edit")
-    .setDescription("Edit a picture with a prompt")
-    .addStringOption(promptOption("What to change"))
-    .addAttachmentOption((o) => o.setName("image").setDescription("The picture to edit"))
+    .setDescription(en.commands.edit)
+    .setDescriptionLocalizations(localizations("edit"))
+    .addStringOption(promptOption("editPrompt"))
+    .addAttachmentOption((o) =>
+      o
+        .setName("image")
+        .setDescription(en.commands.editImage)
+        .setDescriptionLocalizations(localizations("editImage")),
+    )
     .addStringOption((o) =>
       o
         .setName("image_url")
-        .setDescription("Or a link to the picture")
+        .setDescription(en.commands.editImageUrl)
+        .setDescriptionLocalizations(localizations("editImageUrl"))
         .setMaxLength(LINK_MAX_LENGTH),
     )
     .addStringOption(modeOption)

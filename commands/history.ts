@@ -2,7 +2,9 @@
 // link to each job's message. Private, and it costs nothing (the proxy is never asked).
 import { MessageFlags, SlashCommandBuilder } from "discord.js";
 import type { Command } from "../src/discord/command.js";
-import { COMMAND_WORDS } from "../src/discord/lang/views.js";
+import { localizations } from "../src/discord/lang/commands.js";
+import { en } from "../src/discord/lang/en.js";
+import { textsFor } from "../src/discord/lang/index.js";
 import {
   HISTORY_COUNT,
   type HistoryItem,
@@ -13,7 +15,8 @@ import {
 export const history: Command = {
   definition: new SlashCommandBuilder()
     .setName("history")
-    .setDescription(COMMAND_WORDS.history)
+    .setDescription(en.commands.history)
+    .setDescriptionLocalizations(localizations("history"))
     .toJSON(),
 
   async execute(interaction, ctx) {
@@ -34,7 +37,7 @@ export const history: Command = {
         return { entry, link };
       }),
     );
-    const { title, description } = renderHistory(items);
+    const { title, description } = renderHistory(items, textsFor(interaction.locale));
     await interaction.editReply({
       embeds: [{ title, description }],
       allowedMentions: { parse: [] },

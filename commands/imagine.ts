@@ -3,6 +3,9 @@ import { SlashCommandBuilder } from "discord.js";
 import type { Command } from "../src/discord/command.js";
 import { launchJob } from "../src/discord/flow.js";
 import { readCommandImages } from "../src/discord/inputs.js";
+import { localizations } from "../src/discord/lang/commands.js";
+import { en } from "../src/discord/lang/en.js";
+import { textsFor } from "../src/discord/lang/index.js";
 import { spendOfCommand } from "../src/policy/costs.js";
 import {
   botOption,
@@ -19,11 +22,27 @@ const IMAGE_OPTIONS = ["image", "image2", "image3"] as const;
 export const imagine: Command = {
   definition: new SlashCommandBuilder()
     .setName("imagine")
-    .setDescription("Create four images from a prompt")
-    .addStringOption(promptOption("What to imagine, with any --parameters"))
-    .addAttachmentOption((o) => o.setName("image").setDescription("A reference image"))
-    .addAttachmentOption((o) => o.setName("image2").setDescription("A second reference image"))
-    .addAttachmentOption((o) => o.setName("image3").setDescription("A third reference image"))
+    .setDescription(en.commands.imagine)
+    .setDescriptionLocalizations(localizations("imagine"))
+    .addStringOption(promptOption("imaginePrompt"))
+    .addAttachmentOption((o) =>
+      o
+        .setName("image")
+        .setDescription(en.commands.imagineImage)
+        .setDescriptionLocalizations(localizations("imagineImage")),
+    )
+    .addAttachmentOption((o) =>
+      o
+        .setName("image2")
+        .setDescription(en.commands.imagineImage2)
+        .setDescriptionLocalizations(localizations("imagineImage2")),
+    )
+    .addAttachmentOption((o) =>
+      o
+        .setName("image3")
+        .setDescription(en.commands.imagineImage3)
+        .setDescriptionLocalizations(localizations("imagineImage3")),
+    )
     .addStringOption(modeOption)
     .addStringOption(botOption)
     .toJSON(),
@@ -38,6 +57,7 @@ export const imagine: Command = {
       ctx.config.maxImageMb,
       reply.defer,
       reply.refuse,
+      textsFor(interaction.locale),
     );
     if (!base64Array) return;
     await launchJob(interaction, ctx, {

@@ -4,8 +4,9 @@
 import { MessageFlags, SlashCommandBuilder } from "discord.js";
 import { isAdmin } from "../src/discord/admins.js";
 import type { Command } from "../src/discord/command.js";
-import { cannotList } from "../src/discord/lang/capabilities.js";
-import { COMMAND_WORDS, ONLY_ADMINS_OTHERS } from "../src/discord/lang/views.js";
+import { localizations } from "../src/discord/lang/commands.js";
+import { en } from "../src/discord/lang/en.js";
+import { textsFor } from "../src/discord/lang/index.js";
 import { mention, renderInfo } from "../src/discord/ledger-views.js";
 import { memberMode } from "../src/discord/modes.js";
 import { tellPrivately } from "../src/discord/replies.js";
@@ -14,16 +15,23 @@ import { roleIdsOf } from "../src/discord/roles.js";
 export const info: Command = {
   definition: new SlashCommandBuilder()
     .setName("info")
-    .setDescription(COMMAND_WORDS.info)
-    .addUserOption((o) => o.setName("member").setDescription(COMMAND_WORDS.infoMember))
+    .setDescription(en.commands.info)
+    .setDescriptionLocalizations(localizations("info"))
+    .addUserOption((o) =>
+      o
+        .setName("member")
+        .setDescription(en.commands.infoMember)
+        .setDescriptionLocalizations(localizations("infoMember")),
+    )
     .toJSON(),
 
   async execute(interaction, ctx) {
+    const t = textsFor(interaction.locale);
     const policy = ctx.policy;
     const other = interaction.options.getUser("member");
     const self = other === null || other.id === interaction.user.id;
     if (!self && !isAdmin(interaction, policy)) {
-      await tellPrivately(interaction, ONLY_ADMINS_OTHERS);
+      await tellPrivately(interaction, t.views.onlyAdminsOthers);
       return;
     }
     await interaction.deferReply({ flags: MessageFlags.Ephemeral });
@@ -36,16 +44,16 @@ export const info: Command = {
     const server = hasServerLimit
       ? { limits: policy.server, used: await ctx.ledger.used(interaction.guildId, "*") }
       : null;
-    const cannot = cannotList(
-      ctx.capabilities
-        .list()
-        .filter((c) => c.state !== "available")
-        .map((c) => c.feature),
-    );
+    const missing = ctx.capabilities
+      .list()
+      .filter((c) => c.state !== "available")
+      .map((c) => c.feature);
+    const cannot = missing.length === 0 ? null : t.capabilities.cannotList(missing);
     const content = renderInfo(
       { ...usage, limits: { ...usage.limits, modes } },
       server,
       self ? null : mention(memberId),
+      t,
     );
     await interaction.editReply({
       content: cannot ? `${content}\n${cannot}` : content,

@@ -10,7 +10,9 @@ import type { MjMode } from "../src/config.js";
 import type { Command } from "../src/discord/command.js";
 import type { BotContext } from "../src/discord/context.js";
 import { readCommandImages } from "../src/discord/inputs.js";
-import { cannotWords } from "../src/discord/lang/capabilities.js";
+import { type CommandText, choice, localizations } from "../src/discord/lang/commands.js";
+import { en, type Texts } from "../src/discord/lang/en.js";
+import { textsFor } from "../src/discord/lang/index.js";
 import { checkImageHost, checkImageUrl } from "../src/discord/links.js";
 import { MEMBER_MODES, memberMode } from "../src/discord/modes.js";
 import { checkPrompt, PROMPT_MAX_LENGTH, tooLong } from "../src/discord/prompts.js";
@@ -31,15 +33,17 @@ import { POLICY_COMMANDS, type PolicyCommand } from "../src/policy/policy.js";
 export const modeOption = (o: SlashCommandStringOption) =>
   o
     .setName("mode")
-    .setDescription("Speed mode for this job")
-    .addChoices(...MEMBER_MODES.map((mode) => ({ name: mode, value: mode })));
+    .setDescription(en.commands.mode)
+    .setDescriptionLocalizations(localizations("mode"))
+    .addChoices(...MEMBER_MODES.map((mode) => choice(mode, mode)));
 
 /** The `bot` option: Midjourney (default) or Niji, Midjourney's anime model. */
 export const botOption = (o: SlashCommandStringOption) =>
   o
     .setName("bot")
-    .setDescription("Midjourney (default) or Niji, its anime model")
-    .addChoices({ name: "midjourney", value: "midjourney" }, { name: "niji", value: "niji" });
+    .setDescription(en.commands.bot)
+    .setDescriptionLocalizations(localizations("bot"))
+    .addChoices(choice("midjourney", "midjourney"), choice("niji", "niji"));
 
 /** The botType a command's `bot` option asks for; nothing (the proxy's default) unless niji. */
 export function chosenBot(interaction: ChatInputCommandInteraction): { botType?: BotType } {
@@ -47,8 +51,13 @@ export function chosenBot(interaction: ChatInputCommandInteraction): { botType?:
 }
 
 /** A required `prompt` option, as long as a prompt may be. */
-export const promptOption = (description: string) => (o: SlashCommandStringOption) =>
-  o.setName("prompt").setDescription(description).setRequired(true).setMaxLength(PROMPT_MAX_LENGTH);
+export const promptOption = (description: CommandText) => (o: SlashCommandStringOption) =>
+  o
+    .setName("prompt")
+    .setDescription(en.commands[description])
+    .setDescriptionLocalizations(localizations(description))
+    .setRequired(true)
+    .setMaxLength(PROMPT_MAX_LENGTH);
 
 /**
  * What in an interaction breaks its command's own definition: an option the command does
@@ -57,21 +66,25 @@ export const promptOption = (description: string) => (o: SlashCommandStringOptio
 export function optionProblem(
   definition: Command["definition"],
   interaction: ChatInputCommandInteraction,
+  t: Texts = en,
 ): string | null {
   for (const given of interaction.options.data) {
     const defined = definition.options?.find((o) => o.name === given.name);
     if (!defined || defined.type !== given.type) {
-      return `\`${given.name}\` is not an option of /${definition.name}.`;
+      return t.inputs.notAnOption(given.name, definition.name);
     }
     if (defined.type !== ApplicationCommandOptionType.String || typeof given.value !== "string") {
       continue;
     }
     const choices = defined.choices ?? [];
     if (choices.length > 0 && !choices.some((choice) => choice.value === given.value)) {
-      return `\`${given.name}\` must be one of: ${choices.map((c) => c.value).join(", ")}.`;
+      return t.inputs.notAChoice(
+        given.name,
+        choices.map((c) => String(c.value)),
+      );
     }
     if (defined.max_length !== undefined && given.value.length > defined.max_length) {
-      return tooLong(given.name, given.value.length, defined.max_length);
+      return tooLong(given.name, given.value.length, defined.max_length, t);
     }
   }
   return null;
@@ -86,14 +99,15 @@ export function checked(command: Command): Command {
   return {
     definition: command.definition,
     async execute(interaction, ctx) {
-      const problem = optionProblem(command.definition, interaction);
+      const t = textsFor(interaction.locale);
+      const problem = optionProblem(command.definition, interaction, t);
       if (problem) {
-        await tellPrivately(interaction, `${problem} Nothing was submitted.`);
+        await tellPrivately(interaction, t.nothingSubmitted(problem));
         return;
       }
       const feature = featureOfCommand(command.definition.name);
       if (feature && !ctx.capabilities.has(feature)) {
-        await tellPrivately(interaction, cannotWords(feature));
+        await tellPrivately(interaction, t.capabilities.cannot(feature));
         return;
       }
       if (!(await policyAllows(interaction, ctx))) return;
@@ -151,33 +165,32 @@ export async function oneImage(
   defer: () => Promise<unknown>,
   refuse: (message: string) => Promise<void>,
 ): Promise<string | null> {
+  const t = textsFor(interaction.locale);
   const link = interaction.options.getString("image_url")?.trim() || null;
   const attached = interaction.options.getAttachment("image");
   if (Boolean(link) === Boolean(attached)) {
-    await tellPrivately(
-      interaction,
-      "Give exactly one of `image` (an attachment) or `image_url` (a link). Nothing was submitted.",
-    );
+    await tellPrivately(interaction, t.inputs.oneImage);
     return null;
   }
   if (link) {
     const allowPrivate = ctx.config.allowPrivateImageUrls;
-    const typed = checkImageUrl(link, "image_url", allowPrivate);
+    const typed = checkImageUrl(link, "image_url", allowPrivate, t);
     if (!typed.ok) {
-      await tellPrivately(interaction, `${typed.message} Nothing was submitted.`);
+      await tellPrivately(interaction, t.nothingSubmitted(typed.message));
       return null;
     }
     // Looking the host up may take a moment: acknowledge first (Discord's 3 seconds).
     await defer();
-    const problem = await checkImageHost(typed.url, "image_url", { allowPrivate });
+    const problem = await checkImageHost(typed.url, "image_url", { allowPrivate }, t);
     if (problem) {
-      await refuse(`${problem} Nothing was submitted.`);
+      await refuse(t.nothingSubmitted(problem));
       return null;
     }
     return typed.url;
   }
   const [dataUri] =
-    (await readCommandImages(interaction, ["image"], ctx.config.maxImageMb, defer, refuse)) ?? [];
+    (await readCommandImages(interaction, ["image"], ctx.config.maxImageMb, defer, refuse, t)) ??
+    [];
   return dataUri ?? null;
 }
 
@@ -188,9 +201,10 @@ export async function oneImage(
 export async function requiredPrompt(
   interaction: ChatInputCommandInteraction,
 ): Promise<string | null> {
-  const prompt = checkPrompt(interaction.options.getString("prompt", true));
+  const t = textsFor(interaction.locale);
+  const prompt = checkPrompt(interaction.options.getString("prompt", true), t);
   if (prompt.ok) return prompt.prompt;
-  await tellPrivately(interaction, `${prompt.message} Nothing was submitted.`);
+  await tellPrivately(interaction, t.nothingSubmitted(prompt.message));
   return null;
 }
 

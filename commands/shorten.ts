@@ -2,6 +2,8 @@
 import { SlashCommandBuilder } from "discord.js";
 import type { Command } from "../src/discord/command.js";
 import { launchJob } from "../src/discord/flow.js";
+import { localizations } from "../src/discord/lang/commands.js";
+import { en } from "../src/discord/lang/en.js";
 import { spendOfCommand } from "../src/policy/costs.js";
 import {
   botOption,
@@ -15,8 +17,9 @@ import {
 export const shorten: Command = {
   definition: new SlashCommandBuilder()
     .setName("shorten")
-    .setDescription("Find a prompt's important words and shorter versions")
-    .addStringOption(promptOption("The prompt to shorten"))
+    .setDescription(en.commands.shorten)
+    .setDescriptionLocalizations(localizations("shorten"))
+    .addStringOption(promptOption("shortenPrompt"))
     .addStringOption(modeOption)
     .addStringOption(botOption)
     .toJSON(),

@@ -3,22 +3,35 @@ import { SlashCommandBuilder } from "discord.js";
 import type { Command } from "../src/discord/command.js";
 import { launchJob } from "../src/discord/flow.js";
 import { readCommandImages } from "../src/discord/inputs.js";
+import { localizations } from "../src/discord/lang/commands.js";
+import { en } from "../src/discord/lang/en.js";
+import { textsFor } from "../src/discord/lang/index.js";
 import { spendOfCommand } from "../src/policy/costs.js";
 import { chosenMode, publicReply } from "./options.js";
 
 export const swapface: Command = {
   definition: new SlashCommandBuilder()
     .setName("swapface")
-    .setDescription("Put the face from one picture into another")
+    .setDescription(en.commands.swapface)
+    .setDescriptionLocalizations(localizations("swapface"))
     .addAttachmentOption((o) =>
-      o.setName("face").setDescription("The picture with the face").setRequired(true),
+      o
+        .setName("face")
+        .setDescription(en.commands.swapfaceFace)
+        .setDescriptionLocalizations(localizations("swapfaceFace"))
+        .setRequired(true),
     )
     .addAttachmentOption((o) =>
-      o.setName("target").setDescription("The picture the face goes into").setRequired(true),
+      o
+        .setName("target")
+        .setDescription(en.commands.swapfaceTarget)
+        .setDescriptionLocalizations(localizations("swapfaceTarget"))
+        .setRequired(true),
     )
     .toJSON(),
 
   async execute(interaction, ctx) {
+    const t = textsFor(interaction.locale);
     const reply = publicReply(interaction);
     const images = await readCommandImages(
       interaction,
@@ -26,17 +39,18 @@ export const swapface: Command = {
       ctx.config.maxImageMb,
       reply.defer,
       reply.refuse,
+      t,
     );
     const [sourceBase64, targetBase64] = images ?? [];
     if (!sourceBase64 || !targetBase64) return;
     if (sourceBase64 === targetBase64) {
-      await reply.refuse("The face and the target are the same picture. Nothing was submitted.");
+      await reply.refuse(t.inputs.sameFace);
       return;
     }
     await launchJob(interaction, ctx, {
       kind: "swapface",
       spend: spendOfCommand("swapface"),
-      prompt: "Face swap",
+      prompt: t.job.swapfacePrompt,
       mode: await chosenMode(interaction, ctx),
       origin: null,
       parentTaskId: null,

@@ -3,13 +3,9 @@
 import { AttachmentBuilder, MessageFlags, SlashCommandBuilder } from "discord.js";
 import { isAdmin } from "../src/discord/admins.js";
 import type { Command } from "../src/discord/command.js";
-import {
-  COMMAND_WORDS,
-  CSV_ATTACHED,
-  csvTooLarge,
-  ONLY_ADMINS_USAGE,
-  ONLY_IN_SERVER,
-} from "../src/discord/lang/views.js";
+import { choice, localizations } from "../src/discord/lang/commands.js";
+import { en } from "../src/discord/lang/en.js";
+import { textsFor } from "../src/discord/lang/index.js";
 import { entriesCsv, renderUsage } from "../src/discord/ledger-views.js";
 import { tellPrivately } from "../src/discord/replies.js";
 import { dayOf, localDate, monthOf } from "../src/policy/periods.js";
@@ -20,27 +16,27 @@ type UsagePeriod = (typeof PERIODS)[number];
 export const usage: Command = {
   definition: new SlashCommandBuilder()
     .setName("usage")
-    .setDescription(COMMAND_WORDS.usage)
+    .setDescription(en.commands.usage)
+    .setDescriptionLocalizations(localizations("usage"))
     .addStringOption((o) =>
       o
         .setName("period")
-        .setDescription(COMMAND_WORDS.usagePeriod)
+        .setDescription(en.commands.usagePeriod)
+        .setDescriptionLocalizations(localizations("usagePeriod"))
         .setRequired(true)
-        .addChoices(
-          { name: COMMAND_WORDS.today, value: "today" },
-          { name: COMMAND_WORDS.month, value: "month" },
-        ),
+        .addChoices(choice("today", "today"), choice("month", "month")),
     )
     .toJSON(),
 
   async execute(interaction, ctx) {
+    const t = textsFor(interaction.locale);
     if (!interaction.inGuild()) {
-      await tellPrivately(interaction, ONLY_IN_SERVER);
+      await tellPrivately(interaction, t.views.onlyInServer);
       return;
     }
     const policy = ctx.policy;
     if (!isAdmin(interaction, policy)) {
-      await tellPrivately(interaction, ONLY_ADMINS_USAGE);
+      await tellPrivately(interaction, t.views.onlyAdminsUsage);
       return;
     }
     await interaction.deferReply({ flags: MessageFlags.Ephemeral });
@@ -53,9 +49,11 @@ export const usage: Command = {
     const csv = Buffer.from(entriesCsv(entries), "utf8");
     const limit = interaction.attachmentSizeLimit;
     const fits = !limit || csv.byteLength <= limit;
-    const note = fits ? CSV_ATTACHED : csvTooLarge(String(Math.floor(limit / 1024 / 1024)));
+    const note = fits
+      ? t.views.csvAttached
+      : t.views.csvTooLarge(String(Math.floor(limit / 1024 / 1024)));
     await interaction.editReply({
-      content: renderUsage(entries, period, since, note),
+      content: renderUsage(entries, period, since, note, t),
       files: fits ? [new AttachmentBuilder(csv, { name: csvName(period, now, tz) })] : [],
       allowedMentions: { parse: [] },
     });

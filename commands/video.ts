@@ -3,6 +3,9 @@
 import { ButtonStyle, SlashCommandBuilder } from "discord.js";
 import type { Command } from "../src/discord/command.js";
 import { button, encodeKey, rows } from "../src/discord/components.js";
+import { choice, localizations } from "../src/discord/lang/commands.js";
+import { en } from "../src/discord/lang/en.js";
+import { textsFor } from "../src/discord/lang/index.js";
 import { credits } from "../src/discord/lang/spending.js";
 import { LINK_MAX_LENGTH } from "../src/discord/links.js";
 import type { PendingJob } from "../src/discord/presses.js";
@@ -22,29 +25,35 @@ const OFFER_MS = 10 * 60_000;
 export const video: Command = {
   definition: new SlashCommandBuilder()
     .setName("video")
-    .setDescription("Animate a picture into short videos")
-    .addStringOption(promptOption("What should happen"))
-    .addAttachmentOption((o) => o.setName("image").setDescription("The start frame"))
+    .setDescription(en.commands.video)
+    .setDescriptionLocalizations(localizations("video"))
+    .addStringOption(promptOption("videoPrompt"))
+    .addAttachmentOption((o) =>
+      o
+        .setName("image")
+        .setDescription(en.commands.videoImage)
+        .setDescriptionLocalizations(localizations("videoImage")),
+    )
     .addStringOption((o) =>
       o
         .setName("image_url")
-        .setDescription("Or a link to the start frame")
+        .setDescription(en.commands.videoImageUrl)
+        .setDescriptionLocalizations(localizations("videoImageUrl"))
         .setMaxLength(LINK_MAX_LENGTH),
     )
     .addStringOption((o) =>
       o
         .setName("motion")
-        .setDescription("How much movement")
-        .addChoices({ name: "low", value: "low" }, { name: "high", value: "high" }),
+        .setDescription(en.commands.videoMotion)
+        .setDescriptionLocalizations(localizations("videoMotion"))
+        .addChoices(choice("low", "motionLow"), choice("high", "motionHigh")),
     )
     .addStringOption((o) =>
       o
         .setName("quality")
-        .setDescription("480p costs 7.5× an image, 720p 26×")
-        .addChoices(
-          { name: "480p (7.5× an image)", value: "480p" },
-          { name: "720p (26× an image)", value: "720p" },
-        ),
+        .setDescription(en.commands.videoQuality)
+        .setDescriptionLocalizations(localizations("videoQuality"))
+        .addChoices(choice("480p", "quality480"), choice("720p", "quality720")),
     )
     .addStringOption(modeOption)
     .toJSON(),
@@ -85,14 +94,15 @@ export const video: Command = {
         spend,
       },
     };
-    const priceInCredits = credits(creditsOf(ctx.policy, spend.cost, mode));
+    const t = textsFor(interaction.locale);
+    const priceInCredits = credits(t, creditsOf(ctx.policy, spend.cost, mode));
     await ctx.store.stash(`pending:${pendingId}`, pending, OFFER_MS);
     await interaction.editReply({
-      content: `🎬 A ${quality} video (${motion} motion) costs **${price}** an image: ${priceInCredits}. Make it?`,
+      content: t.video.offer(quality, t.video.motion[motion] ?? motion, price, priceInCredits),
       components: rows([
         button(
           encodeKey({ type: "confirm", pendingId }),
-          `Make the video (${price})`,
+          t.video.make(price),
           "🎬",
           ButtonStyle.Success,
         ),

@@ -4,6 +4,7 @@ import type { ShardSet } from "../jobs/shards.js";
 import type { Command } from "./command.js";
 import type { BotContext } from "./context.js";
 import { handleForm } from "./forms.js";
+import { textsFor } from "./lang/index.js";
 import { handlePress } from "./presses.js";
 import { tellPrivately } from "./replies.js";
 
@@ -52,10 +53,9 @@ export function routeInteractions(
     if (closing) {
       // Shutting down: nothing new starts, and the member hears why (it costs nothing).
       if (interaction.isRepliable()) {
-        void tellPrivately(
-          interaction,
-          "mjcord is restarting. Please try again in a minute.",
-        ).catch(() => undefined);
+        void tellPrivately(interaction, textsFor(interaction.locale).bot.restarting).catch(
+          () => undefined,
+        );
       }
       return;
     }
@@ -63,7 +63,7 @@ export function routeInteractions(
       .catch(async (error: unknown) => {
         ctx.log.error({ err: error, interaction: interaction.id }, "interaction failed");
         if (interaction.isRepliable()) {
-          await tellPrivately(interaction, "Something went wrong. Please try again.").catch(
+          await tellPrivately(interaction, textsFor(interaction.locale).bot.wentWrong).catch(
             () => undefined,
           );
         }
@@ -89,13 +89,13 @@ async function route(
     // Commands are registered for servers only; an older global registration may still
     // reach DMs, which are outside every server's rules.
     if (interaction.isRepliable())
-      await tellPrivately(interaction, "mjcord works in servers only.");
+      await tellPrivately(interaction, textsFor(interaction.locale).bot.serversOnly);
     return;
   }
   if (interaction.isChatInputCommand()) {
     const command = commands.get(interaction.commandName);
     if (command) await command.execute(interaction, ctx);
-    else await tellPrivately(interaction, "This command is not available any more.");
+    else await tellPrivately(interaction, textsFor(interaction.locale).bot.unknownCommand);
   } else if (interaction.isButton()) {
     await handlePress(interaction, ctx);
   } else if (interaction.isModalSubmit()) {

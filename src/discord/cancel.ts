@@ -8,7 +8,8 @@ import { hasEnded, type Job } from "../jobs/job.js";
 import { ProxyError } from "../mj/errors.js";
 import { isAdmin } from "./admins.js";
 import type { BotContext } from "./context.js";
-import { CANCEL_WORDS } from "./lang/cancel.js";
+import { textsFor } from "./lang/index.js";
+import { proxyWords } from "./lang/proxy.js";
 import { tellPrivately } from "./replies.js";
 
 /** How long a cancel press holds the job: the proxy's read timeout and a margin. */
@@ -19,6 +20,7 @@ export async function cancelJob(
   ctx: BotContext,
   jobId: string,
 ): Promise<void> {
+  const CANCEL_WORDS = textsFor(interaction.locale).cancel;
   const job = await ctx.store.getJob(jobId);
   if (!job || hasEnded(job)) {
     await tellPrivately(interaction, CANCEL_WORDS.ended);
@@ -49,7 +51,7 @@ export async function cancelJob(
   ctx.tracker.hold(jobId);
   try {
     if (atProxy) {
-      const refused = await cancelAtProxy(ctx, job);
+      const refused = await cancelAtProxy(ctx, job, interaction.locale);
       if (refused) {
         await tellPrivately(interaction, refused);
         return;
@@ -65,7 +67,8 @@ export async function cancelJob(
 }
 
 /** Asks the proxy to cancel the job's task. Null when it did; else the words for the member. */
-async function cancelAtProxy(ctx: BotContext, job: Job): Promise<string | null> {
+async function cancelAtProxy(ctx: BotContext, job: Job, locale: string): Promise<string | null> {
+  const CANCEL_WORDS = textsFor(locale).cancel;
   try {
     await ctx.proxy.cancel(job.taskId);
     return null;
@@ -82,7 +85,7 @@ async function cancelAtProxy(ctx: BotContext, job: Job): Promise<string | null> 
     }
     // Code 4: the task is no longer queued or running; the tracker shows how it ended.
     if (error.code === 4) return CANCEL_WORDS.ended;
-    return CANCEL_WORDS.failed(error.userMessage);
+    return CANCEL_WORDS.failed(proxyWords(locale, error));
   }
 }
 

@@ -174,6 +174,7 @@ export function resultRows(
   action = "",
   offers: Offers = ALL_OFFERS,
   viaGateway = false,
+  seedLabel = "Seed",
 ): Row[] {
   const shown = shownButtons(buttons)
     .filter(({ info }) => offers.button(info) && !(viaGateway && gatewayRefuses(info)))
@@ -181,7 +182,7 @@ export function resultRows(
       button(encodeKey({ type: "proxy", taskId, index, ownerId }), info.label, info.emoji),
     );
   if (offers.seed && SEEDED.has(action)) {
-    shown.push(button(encodeKey({ type: "seed", taskId }), "Seed", "🌱"));
+    shown.push(button(encodeKey({ type: "seed", taskId }), seedLabel, "🌱"));
   }
   return rows(shown);
 }

@@ -13,6 +13,7 @@ import { type Job, type JobKind, newJob, type Spend } from "../jobs/job.js";
 import { launch, withImages, withOutcome } from "../jobs/launch.js";
 import type { SubmitRequest } from "../jobs/submit.js";
 import type { BotContext } from "./context.js";
+import { textsFor } from "./lang/index.js";
 import { memberMode } from "./modes.js";
 import { tellPrivately } from "./replies.js";
 import {
@@ -52,8 +53,6 @@ export interface JobSpec {
 }
 
 const DEFAULT_ATTACHMENT_LIMIT = 10 * 1024 * 1024;
-const IMAGES_GONE =
-  "The pictures of this job are no longer kept, so it cannot be retried. Run the command again with them.";
 
 /**
  * Checks, acknowledges, submits and follows a job. The job is saved before the submit leaves
@@ -82,7 +81,7 @@ export async function launchJob(
   const retryOf = imagesOwner(spec.request);
   const request = await withImages(ctx.store, spec.request).catch(() => null);
   if (!request) {
-    await tellPrivately(interaction, IMAGES_GONE);
+    await tellPrivately(interaction, textsFor(interaction.locale).failure.imagesGone);
     return null;
   }
   // Refused privately before anything public; the public reply comes before any write,
@@ -92,7 +91,7 @@ export async function launchJob(
   const messageId = await acknowledge(interaction);
   const reservation = await reserveFor(interaction, ctx, ask);
   if (!reservation) return null;
-  const draft: Job = newJob({
+  const made = newJob({
     kind: spec.kind,
     userId: interaction.user.id,
     prompt: spec.prompt,
@@ -112,6 +111,8 @@ export async function launchJob(
     },
     deadlineMs: ctx.jobDeadlineMs,
   });
+  // Its message reads in the language of the member who started it, whoever sees it later.
+  const draft: Job = { ...made, locale: interaction.locale };
   const job = await launch(ctx, draft, request, {
     imagesTtlMs: imagesTtlMs(ctx.jobDeadlineMs),
     retryOf: retryOf === draft.id ? null : retryOf,

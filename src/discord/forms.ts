@@ -15,6 +15,8 @@ import { whileClaimed } from "./claims.js";
 import { type ComponentKey, decodeKey } from "./components.js";
 import type { BotContext } from "./context.js";
 import { launchJob, withOutcome } from "./flow.js";
+import { type Texts, textsFor } from "./lang/index.js";
+import { proxyWords } from "./lang/proxy.js";
 import {
   drawRegionMask,
   type FittedMask,
@@ -36,14 +38,15 @@ export async function handleForm(
   interaction: ModalSubmitInteraction,
   ctx: BotContext,
 ): Promise<void> {
+  const NOT_MINE = textsFor(interaction.locale).forms.notMine;
   const key = decodeKey(interaction.customId);
   if (!key || !(await ctx.store.claim(`interaction:${interaction.id}`, 3_600_000))) {
-    if (!key) await tellPrivately(interaction, "This form is not one of mine.");
+    if (!key) await tellPrivately(interaction, NOT_MINE);
     return;
   }
   if (key.type === "form") return submitButtonForm(interaction, ctx, key);
   if (key.type === "modal-task") return confirmModalTask(interaction, ctx, key.jobId);
-  await tellPrivately(interaction, "This form is not one of mine.");
+  await tellPrivately(interaction, NOT_MINE);
 }
 
 function promptOf(interaction: ModalSubmitInteraction): string {
@@ -73,6 +76,7 @@ async function submitButtonForm(
   ctx: BotContext,
   key: Extract<ComponentKey, { type: "form" }>,
 ): Promise<void> {
+  const t = textsFor(interaction.locale);
   const { taskId, index } = key;
   const job = await ctx.store.jobForTask(taskId);
   const refusal = spendRefusal(
@@ -82,6 +86,7 @@ async function submitButtonForm(
       madeBy: interaction.message?.interactionMetadata?.user.id,
     },
     interaction.user.id,
+    t,
   );
   if (refusal) {
     await refuse(interaction, refusal);
@@ -95,24 +100,18 @@ async function submitButtonForm(
   }
   const button = result?.buttons[index];
   if (!result || !button) {
-    await refuse(
-      interaction,
-      "This result is no longer known to the proxy, so its buttons cannot be used.",
-    );
+    await refuse(interaction, t.presses.resultUnknown);
     return;
   }
   const info = classifyButton(button);
   const spend = spendOfButton(info.kind);
   const kind = formKindOf(info);
-  const checked = checkPrompt(promptOf(interaction));
+  const checked = checkPrompt(promptOf(interaction), t);
   const problem = checked.ok
-    ? formProblem(interaction, ctx, kind, checked.prompt)
+    ? formProblem(interaction, ctx, kind, checked.prompt, t)
     : checked.message;
   if (!checked.ok || problem || !spend) {
-    await refuse(
-      interaction,
-      `${problem ?? "This form is not one of mine."} Nothing was submitted.`,
-    );
+    await refuse(interaction, t.nothingSubmitted(problem ?? t.forms.notMine));
     return;
   }
   const { prompt } = checked;
@@ -129,9 +128,9 @@ async function submitButtonForm(
   let maskBase64: string | undefined;
   if (kind === "vary-region") {
     await acknowledgeFirst(interaction);
-    const mask = await regionMask(interaction, ctx, result);
+    const mask = await regionMask(interaction, ctx, result, t);
     if (!mask.ok) {
-      await refuse(interaction, `${mask.message} Nothing was submitted.`);
+      await refuse(interaction, t.nothingSubmitted(mask.message));
       return;
     }
     maskBase64 = mask.dataUri;
@@ -156,7 +155,7 @@ async function submitButtonForm(
       },
     }),
   );
-  if (!launched) await refuse(interaction, "Already on it: that form was just sent.");
+  if (!launched) await refuse(interaction, t.forms.alreadySent);
 }
 
 const maskUpload = (interaction: ModalSubmitInteraction) =>
@@ -171,15 +170,15 @@ function formProblem(
   ctx: BotContext,
   kind: FormKind,
   prompt: string,
+  t: Texts,
 ): string | null {
-  if (kind === "custom-zoom") return zoomProblem(prompt);
+  if (kind === "custom-zoom") return zoomProblem(prompt, t);
   if (kind !== "vary-region") return null;
   const upload = maskUpload(interaction);
   const regions = regionsOf(interaction);
-  if (unknownRegions(regions).length > 0)
-    return "The form sent a region that is not one of its choices.";
-  if (!upload && regions.length === 0) return "Choose a region to repaint, or upload a mask.";
-  return upload ? uploadProblem(upload, ctx.config.maxImageMb * 1024 * 1024) : null;
+  if (unknownRegions(regions).length > 0) return t.forms.unknownRegion;
+  if (!upload && regions.length === 0) return t.forms.chooseRegion;
+  return upload ? uploadProblem(upload, ctx.config.maxImageMb * 1024 * 1024, t) : null;
 }
 
 /** The Vary (Region) mask: the member's upload if any, else the chosen regions, drawn at the image's size. */
@@ -187,9 +186,10 @@ async function regionMask(
   interaction: ModalSubmitInteraction,
   ctx: BotContext,
   result: Result,
+  t: Texts,
 ): Promise<FittedMask> {
   const size = await pictureSize(result);
-  const tooLarge = pictureProblem(size.width, size.height);
+  const tooLarge = pictureProblem(size.width, size.height, t);
   if (tooLarge) return { ok: false, message: tooLarge };
   const upload = maskUpload(interaction);
   if (!upload) {
@@ -205,11 +205,11 @@ async function regionMask(
       ok: false,
       message:
         download.reason === "too-large"
-          ? `The mask is larger than ${ctx.config.maxImageMb} MB.`
-          : "The mask could not be downloaded from Discord. Try uploading it again.",
+          ? t.forms.maskTooLarge(ctx.config.maxImageMb)
+          : t.forms.maskNotDownloaded,
     };
   }
-  return fitMask(download.bytes, size.width, size.height);
+  return fitMask(download.bytes, size.width, size.height, t);
 }
 
 const isSide = (n: number | null | undefined): n is number => Number.isInteger(n) && (n ?? 0) > 0;
@@ -234,12 +234,13 @@ async function confirmModalTask(
   ctx: BotContext,
   jobId: string,
 ): Promise<void> {
+  const t = textsFor(interaction.locale);
   const job = await ctx.store.getJob(jobId);
   if (job?.phase !== "needs-form" || job.userId !== interaction.user.id) {
-    await tellPrivately(interaction, "This form is no longer waiting.");
+    await tellPrivately(interaction, t.presses.formNotWaiting);
     return;
   }
-  const checked = checkPrompt(promptOf(interaction));
+  const checked = checkPrompt(promptOf(interaction), t);
   if (!checked.ok) {
     await tellPrivately(interaction, checked.message);
     return;
@@ -252,7 +253,7 @@ async function confirmModalTask(
     return;
   }
   if (!(await ctx.store.claim(`modal:${job.taskId}`, 24 * 3_600_000))) {
-    await tellPrivately(interaction, "This prompt was already confirmed.");
+    await tellPrivately(interaction, t.forms.alreadyConfirmed);
     return;
   }
   await interaction.deferUpdate();
@@ -282,9 +283,7 @@ async function confirmModalTask(
       await ctx.store.release(`modal:${job.taskId}`);
     }
     const message =
-      error instanceof ProxyError
-        ? error.userMessage
-        : "The prompt may have been sent but could not be recorded. If it runs, it will show up here.";
+      error instanceof ProxyError ? proxyWords(interaction.locale, error) : t.forms.maySent;
     await tellPrivately(interaction, message);
   }
 }

@@ -3,6 +3,7 @@
 // the size from the header (a few bytes can claim a picture no one can decode).
 import type { Attachment, ChatInputCommandInteraction } from "discord.js";
 import { downloadMedia, imageSize, type MediaType, mimeOf } from "../mj/media.js";
+import { en, type Texts } from "./lang/en.js";
 
 const IMAGE_TYPES: readonly MediaType[] = ["png", "jpeg", "webp", "gif"];
 /** The largest picture handed on: per side, and in all (a header is easy to make claim more). */
@@ -18,12 +19,13 @@ export function precheckImage(
   attachment: Attachment,
   optionName: string,
   maxMb: number,
+  t: Texts = en,
 ): string | null {
   if (attachment.size > maxMb * 1024 * 1024) {
-    return `\`${optionName}\` is ${(attachment.size / 1024 / 1024).toFixed(1)} MB; the limit is ${maxMb} MB.`;
+    return t.inputs.fileTooLarge(optionName, (attachment.size / 1024 / 1024).toFixed(1), maxMb);
   }
   if (attachment.contentType && !attachment.contentType.startsWith("image/")) {
-    return `\`${optionName}\` is not an image (PNG, JPEG, WebP or GIF).`;
+    return t.inputs.notAnImage(optionName);
   }
   return null;
 }
@@ -33,6 +35,7 @@ export async function readImage(
   attachment: Attachment,
   optionName: string,
   maxMb: number,
+  t: Texts = en,
 ): Promise<ImageInput> {
   const download = await downloadMedia(attachment.url, {
     maxBytes: maxMb * 1024 * 1024,
@@ -43,14 +46,14 @@ export async function readImage(
       ok: false,
       message:
         download.reason === "too-large"
-          ? `\`${optionName}\` is larger than ${maxMb} MB.`
-          : `\`${optionName}\` could not be downloaded from Discord. Try attaching it again.`,
+          ? t.inputs.largerThan(optionName, maxMb)
+          : t.inputs.notDownloaded(optionName),
     };
   }
   if (!download.type || !IMAGE_TYPES.includes(download.type)) {
-    return { ok: false, message: `\`${optionName}\` is not a PNG, JPEG, WebP or GIF image.` };
+    return { ok: false, message: t.inputs.notSupported(optionName) };
   }
-  const problem = dimensionProblem(download.bytes, optionName);
+  const problem = dimensionProblem(download.bytes, optionName, t);
   if (problem) return { ok: false, message: problem };
   return {
     ok: true,
@@ -61,14 +64,12 @@ export async function readImage(
 }
 
 /** A picture's size as its header gives it, refused when missing, zero or too large. */
-export function dimensionProblem(bytes: Buffer, optionName: string): string | null {
+export function dimensionProblem(bytes: Buffer, optionName: string, t: Texts = en): string | null {
   const size = imageSize(bytes);
-  if (!size || size.width < 1 || size.height < 1) {
-    return `\`${optionName}\` could not be read: its size is missing or zero. Save it again and retry.`;
-  }
+  if (!size || size.width < 1 || size.height < 1) return t.inputs.noSize(optionName);
   const { width, height } = size;
   if (width > MAX_SIDE || height > MAX_SIDE || width * height > MAX_MEGAPIXELS * 1_000_000) {
-    return `\`${optionName}\` is ${width}×${height} px; the limit is ${MAX_SIDE} px a side and ${MAX_MEGAPIXELS} megapixels. Make it smaller and try again.`;
+    return t.inputs.tooManyPixels(optionName, width, height, MAX_SIDE, MAX_MEGAPIXELS);
   }
   return null;
 }
@@ -96,13 +97,14 @@ export async function readCommandImages(
   maxMb: number,
   defer: () => Promise<unknown>,
   refuse: (message: string) => Promise<void>,
+  t: Texts = en,
 ): Promise<string[] | null> {
   const given = givenAttachments(interaction, names);
   for (const { name, attachment } of given) {
-    const problem = precheckImage(attachment, name, maxMb);
+    const problem = precheckImage(attachment, name, maxMb, t);
     if (problem) {
       await interaction.reply({
-        content: `${problem} Nothing was submitted.`,
+        content: t.nothingSubmitted(problem),
         flags: "Ephemeral",
         allowedMentions: { parse: [] },
       });
@@ -112,9 +114,9 @@ export async function readCommandImages(
   if (given.length > 0) await defer();
   const uris: string[] = [];
   for (const { name, attachment } of given) {
-    const image = await readImage(attachment, name, maxMb);
+    const image = await readImage(attachment, name, maxMb, t);
     if (!image.ok) {
-      await refuse(`${image.message} Nothing was submitted.`);
+      await refuse(t.nothingSubmitted(image.message));
       return null;
     }
     uris.push(image.dataUri);

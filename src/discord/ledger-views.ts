@@ -1,7 +1,8 @@
 // What /info, /history and /usage show, from the ledger's numbers and entries: pure text
 // (and the CSV), no Discord calls. The words are in lang/views.ts.
 import type { LedgerEntry, MemberUsage } from "../policy/ledger.js";
-import * as words from "./lang/views.js";
+import { en, type Texts } from "./lang/en.js";
+import { viewWords } from "./lang/views.js";
 import { showPrompt } from "./render.js";
 
 /** Discord's limit on a message's content. */
@@ -19,7 +20,7 @@ export function formatCredits(n: number): string {
 }
 
 /** "1 credit", "0.5 credits". */
-export const creditsText = (n: number) => words.credits(formatCredits(n), n === 1);
+export const creditsText = (n: number, t: Texts = en) => t.views.credits(formatCredits(n), n === 1);
 
 /** A Discord timestamp: `R` relative ("in 3 hours"), `f` date and time in the reader's zone. */
 export const timestamp = (ms: number, style: "R" | "f" = "R") =>
@@ -38,7 +39,9 @@ export function renderInfo(
   usage: MemberUsage,
   server: ServerStanding | null,
   who: string | null = null,
+  t: Texts = en,
 ): string {
+  const words = viewWords(t);
   const period = (name: "day" | "month") => {
     const p = usage[name];
     return words.periodLine(
@@ -95,12 +98,13 @@ export interface HistoryItem {
 }
 
 /** One line of /history: kind (mode), state, credits, when, link; then the prompt. */
-export function historyLine(item: HistoryItem, index: number): string {
+export function historyLine(item: HistoryItem, index: number, t: Texts = en): string {
+  const words = viewWords(t);
   const { entry, link } = item;
   const cost =
     entry.credits < entry.charged
-      ? `${creditsText(entry.credits)} (${words.refunded(formatCredits(entry.charged))})`
-      : creditsText(entry.credits);
+      ? `${creditsText(entry.credits, t)} (${words.refunded(formatCredits(entry.charged))})`
+      : creditsText(entry.credits, t);
   const mode = entry.mode === "none" ? "" : ` (${entry.mode})`;
   const parts = [
     `**${index + 1}.** ${entry.kind}${mode}`,
@@ -110,19 +114,29 @@ export function historyLine(item: HistoryItem, index: number): string {
     link === null ? words.NO_MESSAGE : `[${words.MESSAGE_LINK}](${link})`,
   ];
   const prompt =
-    entry.prompt === undefined ? "" : `\n> ${showPrompt(entry.prompt, HISTORY_PROMPT_MAX)}`;
+    entry.prompt === undefined
+      ? ""
+      : `\n> ${showPrompt(entry.prompt, HISTORY_PROMPT_MAX, t.job.noPrompt)}`;
   return `${parts.join(" · ")}${prompt}`;
 }
 
 /** /history: a title and the lines (newest first), kept within an embed's description. */
-export function renderHistory(items: readonly HistoryItem[]): {
+export function renderHistory(
+  items: readonly HistoryItem[],
+  t: Texts = en,
+): {
   title: string;
   description: string;
 } {
+  const words = viewWords(t);
   if (items.length === 0) return { title: words.historyTitle(0), description: words.NO_HISTORY };
   return {
     title: words.historyTitle(items.length),
-    description: keepLines(items.map(historyLine), DESCRIPTION_MAX, "\n"),
+    description: keepLines(
+      items.map((item, index) => historyLine(item, index, t)),
+      DESCRIPTION_MAX,
+      "\n",
+    ),
   };
 }
 
@@ -156,15 +170,17 @@ export function renderUsage(
   period: "today" | "month",
   since: number,
   note: string,
+  t: Texts = en,
 ): string {
+  const words = viewWords(t);
   const head = [words.usageTitle(period, timestamp(since, "f"))];
   if (entries.length === 0) return [...head, words.NO_USAGE(period), note].join("\n");
   const total = round(entries.reduce((sum, e) => sum + e.credits, 0));
-  head.push(words.totalLine(creditsText(total), entries.length));
-  const line = (label: string, t: Total) =>
-    `${label}: ${creditsText(t.credits)}, ${words.jobs(t.jobs)}`;
-  const kinds = [words.BY_KIND, ...totalsBy(entries, (e) => e.kind).map((t) => line(t.key, t))];
-  const members = totalsBy(entries, (e) => e.memberId).map((t) => line(mention(t.key), t));
+  head.push(words.totalLine(creditsText(total, t), entries.length));
+  const line = (label: string, total: Total) =>
+    `${label}: ${creditsText(total.credits, t)}, ${words.jobs(total.jobs)}`;
+  const kinds = [words.BY_KIND, ...totalsBy(entries, (e) => e.kind).map((k) => line(k.key, k))];
+  const members = totalsBy(entries, (e) => e.memberId).map((m) => line(mention(m.key), m));
   // As many members as fit, the rest counted (every entry is in the CSV anyway).
   for (let shown = members.length; shown >= 0; shown--) {
     const more = members.length - shown;

@@ -5,6 +5,7 @@
 // allow private and loopback addresses (ALLOW_PRIVATE_IMAGE_URLS) for a proxy on their LAN.
 import { lookup as dnsLookup } from "node:dns/promises";
 import { type AddressKind, addressKind } from "./addresses.js";
+import { en, type Texts } from "./lang/en.js";
 import { tooLong } from "./prompts.js";
 
 /** The longest image link taken: the slash option's own limit. */
@@ -24,9 +25,9 @@ function addressProblem(
   verb: "points to" | "leads to",
   address: string,
   kind: AddressKind,
+  t: Texts,
 ): string {
-  const what = kind === "private" || kind === "loopback" ? "a private or local" : `a ${kind}`;
-  return `\`${optionName}\` ${verb} ${what} address (${address}), which is not handed to the proxy. Use a public link, or attach the picture.`;
+  return t.inputs.privateAddress(optionName, verb === "leads to", address, kind);
 }
 
 /** `localhost` and every name under it, in any case, with or without the final dot. */
@@ -41,20 +42,18 @@ export function checkImageUrl(
   text: string,
   optionName: string,
   allowPrivate: boolean,
+  t: Texts = en,
 ): CheckedLink {
   const typed = text.trim();
   if (typed.length > LINK_MAX_LENGTH) {
-    return { ok: false, message: tooLong(optionName, typed.length, LINK_MAX_LENGTH) };
+    return { ok: false, message: tooLong(optionName, typed.length, LINK_MAX_LENGTH, t) };
   }
   const url = URL.canParse(typed) ? new URL(typed) : null;
   if (url?.protocol !== "http:" && url?.protocol !== "https:") {
-    return { ok: false, message: `\`${optionName}\` must be an http(s) link to an image.` };
+    return { ok: false, message: t.inputs.notHttp(optionName) };
   }
   if (url.username !== "" || url.password !== "") {
-    return {
-      ok: false,
-      message: `\`${optionName}\` must not contain a user name or password. Use a link anyone can open, or attach the picture.`,
-    };
+    return { ok: false, message: t.inputs.credentials(optionName) };
   }
   // The parser has already turned 2130706433, 0x7f.1 and the like into 127.0.0.1.
   const host = url.hostname;
@@ -62,7 +61,7 @@ export function checkImageUrl(
   if (kind && !allowed(kind, allowPrivate)) {
     return {
       ok: false,
-      message: addressProblem(optionName, "points to", host.replace(/^\[|\]$/g, ""), kind),
+      message: addressProblem(optionName, "points to", host.replace(/^\[|\]$/g, ""), kind, t),
     };
   }
   return { ok: true, url: typed };
@@ -89,6 +88,7 @@ export async function checkImageHost(
   link: string,
   optionName: string,
   policy: HostPolicy,
+  t: Texts = en,
 ): Promise<string | null> {
   const host = new URL(link).hostname;
   if (addressKind(host) !== null || isLocalhost(host)) return null; // judged from the text
@@ -102,15 +102,15 @@ export async function checkImageHost(
     timeout,
   ]).finally(() => clearTimeout(timer));
   if (answer === "timeout") {
-    return `\`${optionName}\`'s host ${name} could not be looked up in time. Try again in a moment, or attach the picture.`;
+    return t.inputs.lookupSlow(optionName, name);
   }
   if ("error" in answer || answer.length === 0) {
-    return `\`${optionName}\`'s host ${name} could not be found. Check the link, or attach the picture.`;
+    return t.inputs.lookupFailed(optionName, name);
   }
   for (const { address } of answer) {
     const kind = addressKind(address) ?? "reserved";
     if (!allowed(kind, policy.allowPrivate))
-      return addressProblem(optionName, "leads to", address, kind);
+      return addressProblem(optionName, "leads to", address, kind, t);
   }
   return null;
 }

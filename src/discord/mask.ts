@@ -2,6 +2,7 @@
 // from the regions a member picks, or fitted from the member's own PNG. An upload is judged
 // by what it says about itself (Discord's description, then its header) before any pixel
 // is read, and read row by row, so that no file can stall the bot or fill its memory.
+import { en, type Texts } from "./lang/en.js";
 import { GreyImage, PngError, pngHeader, readPngRows } from "./png.js";
 
 /** The largest mask (and picture) a side may have: Midjourney's largest upscale. */
@@ -44,9 +45,9 @@ export type FittedMask = { ok: true; dataUri: string } | { ok: false; message: s
 const MB = 1024 * 1024;
 const megabytes = (bytes: number) => String(Number((bytes / MB).toFixed(1)));
 
-function sideProblem(width: number, height: number): string | null {
+function sideProblem(width: number, height: number, t: Texts): string | null {
   return width > MASK_MAX_SIDE || height > MASK_MAX_SIDE
-    ? `The mask is ${width}×${height} pixels; the largest it can be is ${MASK_MAX_SIDE}×${MASK_MAX_SIDE}.`
+    ? t.forms.maskSides(width, height, MASK_MAX_SIDE)
     : null;
 }
 
@@ -54,17 +55,17 @@ function sideProblem(width: number, height: number): string | null {
 export function uploadProblem(
   file: { size: number; width?: number | null; height?: number | null },
   maxBytes: number,
+  t: Texts = en,
 ): string | null {
-  if (file.size > maxBytes)
-    return `The mask is ${megabytes(file.size)} MB; the limit is ${megabytes(maxBytes)} MB.`;
-  return file.width && file.height ? sideProblem(file.width, file.height) : null;
+  if (file.size > maxBytes) return t.forms.maskMegabytes(megabytes(file.size), megabytes(maxBytes));
+  return file.width && file.height ? sideProblem(file.width, file.height, t) : null;
 }
 
 /** Whether a mask can be drawn for a picture of this size; null when it can. */
-export function pictureProblem(width: number, height: number): string | null {
+export function pictureProblem(width: number, height: number, t: Texts = en): string | null {
   const whole = (n: number) => Number.isInteger(n) && n >= 1 && n <= MASK_MAX_SIDE;
   if (whole(width) && whole(height)) return null;
-  return `This picture is ${width}×${height} pixels; Vary (Region) can draw masks for pictures up to ${MASK_MAX_SIDE}×${MASK_MAX_SIDE}.`;
+  return t.forms.pictureTooLarge(width, height, MASK_MAX_SIDE);
 }
 
 const dataUri = (png: Buffer) => `data:image/png;base64,${png.toString("base64")}`;
@@ -101,17 +102,21 @@ export async function drawRegionMask(
  * white. Painted on a transparent canvas (a tenth or more of the pixels see-through), opaque
  * means repaint; otherwise bright means repaint.
  */
-export async function fitMask(bytes: Buffer, width: number, height: number): Promise<FittedMask> {
+export async function fitMask(
+  bytes: Buffer,
+  width: number,
+  height: number,
+  t: Texts = en,
+): Promise<FittedMask> {
   const header = pngHeader(bytes);
-  if (!header) return { ok: false, message: "The mask must be a PNG image." };
-  const tooLarge = sideProblem(header.width, header.height);
+  if (!header) return { ok: false, message: t.forms.maskNotPng };
+  const tooLarge = sideProblem(header.width, header.height, t);
   if (tooLarge) return { ok: false, message: tooLarge };
   const fit = new Fit(header.width, header.height, width, height);
   try {
     await readPngRows(bytes, fit.take);
   } catch (error) {
-    if (error instanceof PngError)
-      return { ok: false, message: "The mask could not be read as a PNG image." };
+    if (error instanceof PngError) return { ok: false, message: t.forms.maskUnreadable };
     throw error;
   }
   return { ok: true, dataUri: dataUri(await fit.result().png()) };

@@ -6,6 +6,7 @@ import {
   TextInputStyle,
 } from "discord.js";
 import type { ButtonInfo } from "../mj/buttons.js";
+import { en, type Texts } from "./lang/en.js";
 import { MASK_MAX_SIDE, REGIONS } from "./mask.js";
 
 export const FIELD = { prompt: "prompt", region: "region", mask: "mask" } as const;
@@ -45,38 +46,37 @@ export function buildForm(
   kind: FormKind,
   title: string,
   prefill: string,
+  t: Texts = en,
 ): APIModalInteractionResponseCallbackData {
+  const w = t.forms;
   const components: APIModalInteractionResponseCallbackData["components"] = [];
   switch (kind) {
     case "custom-zoom":
-      components.push(
-        promptInput(
-          withZoom(prefill),
-          "Prompt",
-          "Keep --zoom with a value above 1 and up to 2 (e.g. --zoom 1.5).",
-        ),
-      );
+      components.push(promptInput(withZoom(prefill), w.prompt, w.zoomHint));
       break;
     case "vary-region":
       components.push(
-        promptInput(prefill, "Prompt", "What should appear in the chosen region?"),
+        promptInput(prefill, w.prompt, w.regionHint),
         {
           type: ComponentType.Label,
-          label: "Region to repaint",
-          description: "Pick one or more, or upload a mask below.",
+          label: w.regionLabel,
+          description: w.regionPick,
           component: {
             type: ComponentType.StringSelect,
             custom_id: FIELD.region,
             required: false,
             min_values: 0,
             max_values: Object.keys(REGIONS).length,
-            options: Object.entries(REGIONS).map(([value, r]) => ({ value, label: r.label })),
+            options: Object.entries(REGIONS).map(([value, r]) => ({
+              value,
+              label: w.regions[value] ?? r.label,
+            })),
           },
         },
         {
           type: ComponentType.Label,
-          label: "Mask (optional)",
-          description: `A PNG up to ${MASK_MAX_SIDE}×${MASK_MAX_SIDE} px: white = repaint, black = keep. Overrides the regions.`,
+          label: w.maskLabel,
+          description: w.maskHint(MASK_MAX_SIDE),
           component: {
             type: ComponentType.FileUpload,
             custom_id: FIELD.mask,
@@ -88,13 +88,7 @@ export function buildForm(
       );
       break;
     default:
-      components.push(
-        promptInput(
-          prefill,
-          "Prompt",
-          kind === "pick" ? "Edit it before it is imagined." : "Change the prompt if you like.",
-        ),
-      );
+      components.push(promptInput(prefill, w.prompt, kind === "pick" ? w.pickHint : w.remixHint));
   }
   return { custom_id: customId, title: title.slice(0, TITLE_LIMIT), components };
 }
@@ -121,15 +115,14 @@ function quoted(text: string): string {
 }
 
 /** Checks a Custom Zoom prompt: null when fine, else what is wrong in plain words. */
-export function zoomProblem(prompt: string): string | null {
+export function zoomProblem(prompt: string, t: Texts = en): string | null {
   const matches = [...prompt.matchAll(ZOOM)];
   const value = matches[0]?.[2];
-  if (matches.length > 1) return "Use `--zoom` only once.";
-  if (value === undefined)
-    return "Custom Zoom needs `--zoom` followed by a value above 1 and up to 2, e.g. `--zoom 1.5`.";
+  if (matches.length > 1) return t.forms.zoomOnce;
+  if (value === undefined) return t.forms.zoomMissing;
   const z = Number(value);
   if (!PLAIN_DECIMAL.test(value) || !(z > 1 && z <= 2)) {
-    return `The zoom must be a plain number above 1 and at most 2, e.g. \`--zoom 1.5\` (you wrote \`--zoom ${quoted(value)}\`).`;
+    return t.forms.zoomValue(quoted(value));
   }
   return null;
 }

@@ -3,6 +3,7 @@
 // known. The records: the store's job, the owner the bot wrote into the custom_id, and, for
 // keys made before owners were written into them, the member whose interaction made the
 // message. Records that disagree, or none at all, refuse the spend. Pure.
+import { en, type Texts } from "./lang/en.js";
 
 export interface OwnerRecords {
   /** The owner of the store's job for the result's task. */
@@ -14,15 +15,15 @@ export interface OwnerRecords {
 }
 
 /** The words refusing `userId` a spend on the result, or null when the result is theirs. */
-export function spendRefusal(records: OwnerRecords, userId: string): string | null {
+export function spendRefusal(records: OwnerRecords, userId: string, t: Texts = en): string | null {
   const named = new Set([records.stored, records.keyed].filter((id): id is string => !!id));
   if (named.size === 0 && records.madeBy) named.add(records.madeBy);
   const [owner] = named;
   if (!owner) {
-    return "The owner of this result is no longer known, so its buttons cannot be used. Start your own with /imagine.";
+    return t.presses.ownerUnknown;
   }
   if (named.size > 1 || owner !== userId) {
-    return `Only <@${owner}> can use the buttons on this result. Start your own with /imagine.`;
+    return t.presses.onlyOwner(owner);
   }
   return null;
 }

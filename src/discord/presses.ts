@@ -14,7 +14,8 @@ import { whileClaimed } from "./claims.js";
 import { type ComponentKey, decodeKey, encodeKey, shownButtons } from "./components.js";
 import type { BotContext } from "./context.js";
 import { type JobSpec, launchJob } from "./flow.js";
-import { cannotWords } from "./lang/capabilities.js";
+import { type Texts, textsFor } from "./lang/index.js";
+import { proxyWords } from "./lang/proxy.js";
 import { buildForm, formKindOf } from "./modals.js";
 import { jobMode, memberMode } from "./modes.js";
 import { spendRefusal } from "./owners.js";
@@ -22,9 +23,8 @@ import { tellPrivately } from "./replies.js";
 import { changeSetting } from "./settings.js";
 import { mayStart, runMode } from "./spending.js";
 
-const NOT_MINE = "This button is not one of mine.";
-
 export async function handlePress(interaction: ButtonInteraction, ctx: BotContext): Promise<void> {
+  const NOT_MINE = textsFor(interaction.locale).presses.notMine;
   const key = decodeKey(interaction.customId);
   // Discord sends the message the button is on; a custom_id that is not on it was made up
   // (a modified client): its task, index or owner mean nothing.
@@ -74,14 +74,13 @@ async function pressProxyButton(
   ctx: BotContext,
   key: Extract<ComponentKey, { type: "proxy" }>,
 ): Promise<void> {
+  const t = textsFor(interaction.locale);
+  const NOT_MINE = t.presses.notMine;
   const { taskId, index } = key;
   const owned = await buttonsOf(ctx, taskId);
   const button = owned?.buttons[index];
   if (!owned || !button) {
-    await tellPrivately(
-      interaction,
-      "This result is no longer known to the proxy, so its buttons cannot be used.",
-    );
+    await tellPrivately(interaction, t.presses.resultUnknown);
     return;
   }
   const presser = interaction.user.id;
@@ -92,6 +91,7 @@ async function pressProxyButton(
       madeBy: interaction.message.interactionMetadata?.user.id,
     },
     presser,
+    t,
   );
   if (refusal) {
     await tellPrivately(interaction, refusal);
@@ -106,7 +106,7 @@ async function pressProxyButton(
   // A button shown before the proxy was found to lack its feature: answered at once.
   const feature = featureOfButton(info.kind);
   if (feature && !ctx.capabilities.has(feature)) {
-    await tellPrivately(interaction, cannotWords(feature));
+    await tellPrivately(interaction, t.capabilities.cannot(feature));
     return;
   }
   const spend = spendOfButton(info.kind);
@@ -125,8 +125,9 @@ async function pressProxyButton(
         // The form's key names its owner too (the presser, who owns the result).
         encodeKey({ type: "form", taskId, index, ownerId: presser }),
         formKindOf(info),
-        formTitle(info),
+        formTitle(info, t),
         prefillFor(info, owned),
+        t,
       ),
     );
     return;
@@ -144,7 +145,7 @@ async function pressProxyButton(
       ...(allPrompts ? { promptsPerTask: allPrompts } : {}),
     }),
   );
-  if (!pressed) await tellPrivately(interaction, "Already on it: that button was just pressed.");
+  if (!pressed) await tellPrivately(interaction, t.presses.alreadyPressed);
 }
 
 /** The four prompts of a describe result, keycaps removed. */
@@ -159,24 +160,24 @@ async function showSeed(
   ctx: BotContext,
   taskId: string,
 ): Promise<void> {
+  const t = textsFor(interaction.locale);
   if (!ctx.capabilities.has("seed")) {
-    await tellPrivately(interaction, `🌱 ${cannotWords("seed")}`);
+    await tellPrivately(interaction, `🌱 ${t.capabilities.cannot("seed")}`);
     return;
   }
   await interaction.deferReply({ flags: "Ephemeral" });
   try {
     const seed = await ctx.proxy.imageSeed(taskId);
-    await interaction.editReply(
-      `🌱 Seed: \`${seed}\`. Add \`--seed ${seed}\` to a prompt to start from it.`,
-    );
+    await interaction.editReply(t.presses.seed(seed));
   } catch (error) {
     if (error instanceof ProxyError && error.routeMissing) {
       // No image-seed route: remembered, so 🌱 is no longer offered on new pictures.
       await ctx.capabilities.learnMissing("seed").catch(() => undefined);
-      await interaction.editReply(`🌱 ${cannotWords("seed")}`);
+      await interaction.editReply(`🌱 ${t.capabilities.cannot("seed")}`);
       return;
     }
-    const words = error instanceof ProxyError ? error.userMessage : "The seed could not be found.";
+    const words =
+      error instanceof ProxyError ? proxyWords(interaction.locale, error) : t.presses.seedNotFound;
     await interaction.editReply(`🌱 ${words}`);
   }
 }
@@ -192,17 +193,18 @@ async function confirmPending(
   ctx: BotContext,
   pendingId: string,
 ): Promise<void> {
+  const t = textsFor(interaction.locale);
   const pending = await ctx.store.unstash<PendingJob>(`pending:${pendingId}`);
   if (!pending) {
-    await tellPrivately(interaction, "This offer has expired. Run the command again.");
+    await tellPrivately(interaction, t.presses.offerExpired);
     return;
   }
   if (pending.userId !== interaction.user.id) {
-    await tellPrivately(interaction, `Only <@${pending.userId}> can confirm this.`);
+    await tellPrivately(interaction, t.presses.onlyConfirm(pending.userId));
     return;
   }
   if (!(await ctx.store.claim(`confirm:${pendingId}`, 24 * 3_600_000))) {
-    await tellPrivately(interaction, "Already confirmed: the job is on its way.");
+    await tellPrivately(interaction, t.presses.alreadyConfirmed);
     return;
   }
   const launched = await launchJob(interaction, ctx, {
@@ -215,9 +217,9 @@ async function confirmPending(
   if (!launched) await ctx.store.release(`confirm:${pendingId}`);
 }
 
-function formTitle(info: ButtonInfo): string {
+function formTitle(info: ButtonInfo, t: Texts): string {
   return info.kind === "describe_pick" || info.kind === "shorten_pick"
-    ? `Imagine prompt ${info.index ?? ""}`.trim()
+    ? t.presses.pickTitle(info.index)
     : info.label;
 }
 
@@ -249,17 +251,18 @@ async function retry(
   ctx: BotContext,
   jobId: string,
 ): Promise<void> {
+  const t = textsFor(interaction.locale);
   const job = await ctx.store.getJob(jobId);
   if (!job?.request) {
-    await tellPrivately(interaction, "This job cannot be retried any more. Start a new one.");
+    await tellPrivately(interaction, t.presses.cannotRetry);
     return;
   }
   if (job.userId !== interaction.user.id) {
-    await tellPrivately(interaction, `Only <@${job.userId}> can retry this job.`);
+    await tellPrivately(interaction, t.presses.onlyRetry(job.userId));
     return;
   }
   if (!(await ctx.store.claim(`retry:${jobId}`, 7 * 24 * 3_600_000))) {
-    await tellPrivately(interaction, "This job was already retried.");
+    await tellPrivately(interaction, t.presses.alreadyRetried);
     return;
   }
   const launched = await launchJob(interaction, ctx, {
@@ -281,21 +284,23 @@ async function openModalTaskForm(
   ctx: BotContext,
   jobId: string,
 ): Promise<void> {
+  const t = textsFor(interaction.locale);
   const job = await ctx.store.getJob(jobId);
   if (job?.phase !== "needs-form") {
-    await tellPrivately(interaction, "This form is no longer waiting.");
+    await tellPrivately(interaction, t.presses.formNotWaiting);
     return;
   }
   if (job.userId !== interaction.user.id) {
-    await tellPrivately(interaction, `Only <@${job.userId}> can confirm this prompt.`);
+    await tellPrivately(interaction, t.presses.onlyConfirmPrompt(job.userId));
     return;
   }
   await interaction.showModal(
     buildForm(
       encodeKey({ type: "modal-task", jobId }),
       "remix",
-      "Confirm the prompt",
+      t.presses.confirmTitle,
       job.formPrompt ?? job.prompt,
+      t,
     ),
   );
 }

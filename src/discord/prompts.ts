@@ -2,6 +2,7 @@
 // Control characters and terminal escapes are stripped (they reach the proxy's logs and the
 // echo), a prompt with nothing visible left is refused, and so is one over the limit: Discord's
 // client enforces the option's length, a modified client does not.
+import { en, type Texts } from "./lang/en.js";
 
 /** The longest prompt taken: the slash option's and the form field's own limit. */
 export const PROMPT_MAX_LENGTH = 4000;
@@ -36,23 +37,19 @@ export function isInvisible(text: string): boolean {
 export type CheckedPrompt = { ok: true; prompt: string } | { ok: false; message: string };
 
 /** A member's prompt, cleaned and trimmed, or the reason it is refused (costs nothing). */
-export function checkPrompt(raw: string): CheckedPrompt {
-  if (raw.trim() === "") return { ok: false, message: "The prompt cannot be empty." };
+export function checkPrompt(raw: string, t: Texts = en): CheckedPrompt {
+  if (raw.trim() === "") return { ok: false, message: t.inputs.promptEmpty };
   const prompt = cleanText(raw).trim();
   if (isInvisible(prompt)) {
-    return {
-      ok: false,
-      message:
-        "The prompt has no visible text (only invisible or control characters). Write what you want to see.",
-    };
+    return { ok: false, message: t.inputs.promptInvisible };
   }
   if (prompt.length > PROMPT_MAX_LENGTH) {
-    return { ok: false, message: tooLong("prompt", prompt.length, PROMPT_MAX_LENGTH) };
+    return { ok: false, message: tooLong("prompt", prompt.length, PROMPT_MAX_LENGTH, t) };
   }
   return { ok: true, prompt };
 }
 
 /** The words for a text option over its limit. */
-export function tooLong(optionName: string, length: number, limit: number): string {
-  return `\`${optionName}\` is ${length} characters long; the limit is ${limit}. Shorten it and try again.`;
+export function tooLong(optionName: string, length: number, limit: number, t: Texts = en): string {
+  return t.inputs.tooLong(optionName, length, limit);
 }

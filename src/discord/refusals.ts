@@ -3,6 +3,8 @@
 // that tell the member.
 import { DiscordAPIError } from "discord.js";
 import type { Job } from "../jobs/job.js";
+import { failureWords } from "./lang/failures.js";
+import { type Texts, textsFor } from "./lang/index.js";
 import { showPrompt } from "./render.js";
 
 export const UNKNOWN_CHANNEL = 10003;
@@ -80,28 +82,23 @@ function reason(refusal: Refusal, who: string): string {
 }
 
 /** Why, in the member's words. */
-function why(refusal: Refusal): string {
+function why(refusal: Refusal, t: Texts): string {
   switch (refusal.code) {
     case MISSING_ACCESS:
-    case MISSING_PERMISSIONS: {
-      const names = refusal.needs.join(" and ");
-      const plural = refusal.needs.length > 1 ? "permissions" : "permission";
-      return `I lack the ${names} ${plural} there. A server admin can grant ${refusal.needs.length > 1 ? "them" : "it"} in the channel's settings.`;
-    }
+    case MISSING_PERMISSIONS:
+      return t.notShown.lacks(refusal.needs);
     case UNKNOWN_CHANNEL:
-      return "that channel no longer exists.";
+      return t.notShown.channelGone;
     default:
-      return `Discord refused the message (error ${refusal.code || refusal.status}).`;
+      return t.notShown.refused(refusal.code || refusal.status);
   }
 }
 
-/** The private word for a member whose finished job could not be shown. */
+/** The private word for a member whose finished job could not be shown (in the job's language). */
 export function notShownWords(job: Job, refusal: Refusal): string {
-  const prompt = showPrompt(job.prompt, 200);
+  const t = textsFor(job.locale);
+  const prompt = showPrompt(job.prompt, 200, t.job.noPrompt);
   const where = `<#${refusal.channelId}>`;
-  if (job.phase === "done") {
-    return `Your result for **${prompt}** is ready, but I cannot post it in ${where}: ${why(refusal)}`;
-  }
-  const failure = job.failure ?? "The job failed.";
-  return `Your job **${prompt}** did not finish: ${failure}\nI cannot post this in ${where}: ${why(refusal)}`;
+  if (job.phase === "done") return t.notShown.result(prompt, where, why(refusal, t));
+  return t.notShown.failed(prompt, failureWords(job), where, why(refusal, t));
 }

@@ -10,6 +10,8 @@ import {
   resultRows,
   rows,
 } from "./components.js";
+import { failureWords, noteWords } from "./lang/failures.js";
+import { en, type Texts, textsFor } from "./lang/index.js";
 import { cleanText } from "./prompts.js";
 
 export interface MessageFile {
@@ -49,13 +51,13 @@ export function mentionOnly(userId: string): MessageView["allowed_mentions"] {
  * on one line, length capped. Every defusing is a backslash (or a zero-width space in a
  * mention), so the member still reads exactly what they typed.
  */
-export function showPrompt(prompt: string, max = 1500): string {
+export function showPrompt(prompt: string, max = 1500, empty = en.job.noPrompt): string {
   const defused = defuseMentions(
     defuseLinks(cleanText(prompt).replace(/([\\*_~`|>#<[\]])/g, "\\$1")),
   )
     .replace(/\s+/g, " ")
     .trim();
-  return defused.length > max ? `${defused.slice(0, max - 1)}…` : defused || "(no prompt)";
+  return defused.length > max ? `${defused.slice(0, max - 1)}…` : defused || empty;
 }
 
 /** Mentions in user text shown as text: they could not ping anyway (allowed_mentions). */
@@ -78,29 +80,30 @@ export function progressBar(percent: number): string {
   return `${"▰".repeat(filled)}${"▱".repeat(BAR_CELLS - filled)} ${percent}%`;
 }
 
-function stateText(job: Job): string {
+function stateText(job: Job, t: Texts): string {
   switch (job.phase) {
     case "waiting":
-      return "⏳ Waiting to start…";
+      return t.job.waiting;
     case "queued":
-      return job.queueAhead ? `🕒 Queued: ${job.queueAhead} ahead` : "🕒 Queued";
+      return job.queueAhead ? t.job.queuedAhead(job.queueAhead) : t.job.queued;
     case "running":
-      return job.progress ? `🎨 ${progressBar(job.progress)}` : "🎨 Starting…";
+      return job.progress ? `🎨 ${progressBar(job.progress)}` : t.job.starting;
     case "needs-form":
-      return "✏️ Midjourney is waiting for you to confirm the prompt.";
+      return t.job.needsForm;
     case "done":
       return "";
     case "failed":
-      if (job.cancelledBy) return `🚫 Cancelled by <@${job.cancelledBy}>.`;
+      if (job.cancelledBy) return t.job.cancelledBy(job.cancelledBy);
       // A proxy's failure reason may quote the prompt: its links and mentions stay text.
-      return `❌ ${job.failure ? defuseText(job.failure) : "The job failed."}`;
+      return `❌ ${defuseText(failureWords(job))}`;
   }
 }
 
-function headline(job: Job, promptRoom: number): string {
+function headline(job: Job, promptRoom: number, t: Texts): string {
   const who = `<@${job.userId}>`;
-  const by = job.origin ? `${job.origin} by ${who}` : who;
-  return `**${showPrompt(job.prompt, promptRoom)}** - ${by} (${job.mode === "none" ? "default" : job.mode})`;
+  const by = job.origin ? t.job.pressedBy(job.origin, who) : who;
+  const mode = job.mode === "none" ? t.job.defaultMode : t.job.mode(job.mode);
+  return `**${showPrompt(job.prompt, promptRoom, t.job.noPrompt)}** - ${by} (${mode})`;
 }
 
 /** The words a describe or shorten result consists of; pictures have none. */
@@ -154,8 +157,13 @@ function capContent(text: string): string {
 /** Phases a job can be cancelled in: the proxy has it queued or running. */
 const CANCELLABLE = new Set<Job["phase"]>(["waiting", "queued", "running"]);
 
-function cancelButton(job: Job) {
-  return button(encodeKey({ type: "cancel", jobId: job.id }), "Cancel", "❌", ButtonStyle.Danger);
+function cancelButton(job: Job, t: Texts) {
+  return button(
+    encodeKey({ type: "cancel", jobId: job.id }),
+    t.job.cancel,
+    "❌",
+    ButtonStyle.Danger,
+  );
 }
 
 /**
@@ -163,10 +171,12 @@ function cancelButton(job: Job) {
  * is what the proxy can do (buttons for what it cannot are left out).
  */
 export function renderJob(job: Job, media?: ResultMedia, offers: Offers = ALL_OFFERS): MessageView {
+  const t = textsFor(job.locale);
   const lines: string[] = [];
-  const state = stateText(job);
+  const state = stateText(job, t);
   if (state) lines.push(state);
-  if (job.note) lines.push(`ℹ️ ${job.note}`);
+  const note = noteWords(job);
+  if (note) lines.push(`ℹ️ ${note}`);
   const embeds: APIEmbed[] = [];
   let components: Row[] = [];
   const files: MessageFile[] = [];
@@ -176,39 +186,48 @@ export function renderJob(job: Job, media?: ResultMedia, offers: Offers = ALL_OF
   }
   // Only a task the proxy knows by id can be cancelled there.
   if (CANCELLABLE.has(job.phase) && job.taskId !== "" && offers.cancel) {
-    components = rows([cancelButton(job)]);
+    components = rows([cancelButton(job, t)]);
   }
   if (job.phase === "failed" && job.request) {
     components = rows([
-      button(encodeKey({ type: "retry", jobId: job.id }), "Retry", "🔄", ButtonStyle.Primary),
+      button(encodeKey({ type: "retry", jobId: job.id }), t.job.retry, "🔄", ButtonStyle.Primary),
     ]);
   }
   if (job.phase === "needs-form") {
     components = rows([
       button(
         encodeKey({ type: "open-form", jobId: job.id }),
-        "Confirm prompt",
+        t.job.confirmPrompt,
         "✏️",
         ButtonStyle.Primary,
       ),
       // Abandoning a form the proxy waits for needs no proxy call.
-      cancelButton(job),
+      cancelButton(job, t),
     ]);
   }
   if (job.phase === "done" && job.result) {
     files.push(...(media?.files ?? []));
     lines.push(...(media?.links ?? []));
     const { buttons, action, viaGateway } = job.result;
-    components = resultRows(job.taskId, job.userId, buttons, action, offers, viaGateway);
+    components = resultRows(
+      job.taskId,
+      job.userId,
+      buttons,
+      action,
+      offers,
+      viaGateway,
+      t.job.seed,
+    );
     const text = resultText(job.result);
     if (text) lines.unshift(text);
   }
   // The prompt gives way to everything else: links and reasons are never cut.
   const rest = lines.join("\n");
   const room = CONTENT_LIMIT - rest.length - HEADLINE_OVERHEAD;
-  const content = [headline(job, Math.max(MIN_PROMPT, Math.min(MAX_PROMPT, room))), ...lines].join(
-    "\n",
-  );
+  const content = [
+    headline(job, Math.max(MIN_PROMPT, Math.min(MAX_PROMPT, room)), t),
+    ...lines,
+  ].join("\n");
   return {
     content: capContent(content),
     embeds,

@@ -13,10 +13,12 @@ import {
 import type { Preferences } from "../jobs/store.js";
 import { button, decodeKey, encodeKey, rows, type SettingName } from "./components.js";
 import type { BotContext } from "./context.js";
+import { en, type Texts, textsFor } from "./lang/index.js";
 import { memberMode } from "./modes.js";
 import { tellPrivately } from "./replies.js";
 
-export function settingsPanel(prefs: Preferences, fallbackMode: string) {
+export function settingsPanel(prefs: Preferences, fallbackMode: string, t: Texts = en) {
+  const w = t.settings;
   const mode = prefs.mode ?? fallbackMode;
   const choice = (name: SettingName, value: string, label: string, on: boolean) =>
     button(
@@ -26,17 +28,13 @@ export function settingsPanel(prefs: Preferences, fallbackMode: string) {
       on ? ButtonStyle.Success : ButtonStyle.Secondary,
     );
   return {
-    content: [
-      "**Your mjcord settings**",
-      `Speed: **${mode}**${prefs.mode ? "" : " (the server's default)"}. A command's own \`mode\` option still wins.`,
-      `Remix: **${prefs.remix ? "on" : "off"}**. With remix on, Vary, Reroll, Pan and Animate let you edit the prompt first.`,
-    ].join("\n"),
+    content: [w.title, w.speed(mode, Boolean(prefs.mode)), w.remix(prefs.remix)].join("\n"),
     components: rows([
-      choice("mode", "fast", "Fast", mode === "fast"),
-      choice("mode", "relax", "Relax", mode === "relax"),
-      choice("mode", "turbo", "Turbo", mode === "turbo"),
-      choice("remix", "on", "Remix on", prefs.remix),
-      choice("remix", "off", "Remix off", !prefs.remix),
+      choice("mode", "fast", w.fast, mode === "fast"),
+      choice("mode", "relax", w.relax, mode === "relax"),
+      choice("mode", "turbo", w.turbo, mode === "turbo"),
+      choice("remix", "on", w.remixOn, prefs.remix),
+      choice("remix", "off", w.remixOff, !prefs.remix),
     ]),
     allowedMentions: { parse: [] },
   };
@@ -48,7 +46,7 @@ export async function showSettings(
 ): Promise<void> {
   const prefs = await ctx.store.preferences(interaction.user.id);
   const panel: InteractionReplyOptions = {
-    ...settingsPanel(prefs, ctx.config.mjMode),
+    ...settingsPanel(prefs, ctx.config.mjMode, textsFor(interaction.locale)),
     flags: "Ephemeral",
   };
   await interaction.reply(panel);
@@ -75,10 +73,7 @@ export async function changeSetting(
   value: string,
 ): Promise<void> {
   if (!isOwnPanel(interaction.message, interaction.user.id)) {
-    await tellPrivately(
-      interaction,
-      "Settings change only on your own /settings panel. Run /settings to choose.",
-    );
+    await tellPrivately(interaction, textsFor(interaction.locale).settings.notYourPanel);
     return;
   }
   const prefs = await ctx.store.preferences(interaction.user.id);
@@ -87,5 +82,5 @@ export async function changeSetting(
       ? { ...prefs, mode: memberMode(value) ?? prefs.mode }
       : { ...prefs, remix: value === "on" };
   await ctx.store.setPreferences(interaction.user.id, next);
-  await interaction.update(settingsPanel(next, ctx.config.mjMode));
+  await interaction.update(settingsPanel(next, ctx.config.mjMode, textsFor(interaction.locale)));
 }

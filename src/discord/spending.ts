@@ -4,14 +4,14 @@
 import type { Interaction, RepliableInteraction } from "discord.js";
 import { MJ_MODES, type MjMode } from "../config.js";
 import type { Spend } from "../jobs/job.js";
-import { STORE_DOWN } from "../jobs/launch.js";
 import { policyMode } from "../policy/costs.js";
 import type { Refusal, Reservation, ReserveResult, SpendRequest } from "../policy/ledger.js";
 import { effectiveLimits, fallbackMode } from "../policy/limits.js";
 import type { PolicyMode } from "../policy/policy.js";
 import { WordMatcher } from "../policy/words.js";
 import type { BotContext } from "./context.js";
-import { bannedWordReport, bannedWordWords, refusalWords } from "./lang/spending.js";
+import { textsFor } from "./lang/index.js";
+import { bannedWordReport, refusalWords } from "./lang/spending.js";
 import { tellPrivately, withdraw } from "./replies.js";
 import { roleIdsOf } from "./roles.js";
 
@@ -80,7 +80,7 @@ async function refuse(interaction: RepliableInteraction, words: string): Promise
 }
 
 async function refused(interaction: RepliableInteraction, refusal: Refusal): Promise<void> {
-  await refuse(interaction, refusalWords(refusal));
+  await refuse(interaction, refusalWords(textsFor(interaction.locale), refusal));
 }
 
 /**
@@ -109,7 +109,7 @@ async function storeDown(
   error: unknown,
 ): Promise<false> {
   ctx.log.error({ err: error }, "the ledger cannot be used, so nothing starts");
-  await refuse(interaction, STORE_DOWN);
+  await refuse(interaction, textsFor(interaction.locale).failure.storeDown);
   return false;
 }
 
@@ -165,7 +165,7 @@ export async function refuseBannedWord(
   command: string,
 ): Promise<void> {
   ctx.log.info({ user: interaction.user.id, command }, "prompt refused for a banned word");
-  await refuse(interaction, bannedWordWords(word));
+  await refuse(interaction, textsFor(interaction.locale).spending.bannedWord(word));
   const logChannel = ctx.policy.modLogChannel;
   if (!logChannel) return;
   try {

@@ -86,6 +86,11 @@ export interface Job {
   /** Closed at its deadline, but watched until then and shown if it succeeds after all. */
   watchUntil?: number | null;
   userId: string;
+  /**
+   * The Discord locale of the member who started it (`interaction.locale`): its message
+   * reads in that language. Absent on jobs saved before languages: English.
+   */
+  locale?: string;
   prompt: string;
   mode: MjMode;
   /** What was pressed to make it, e.g. "U2" (for actions and forms). */

@@ -44,12 +44,35 @@ export interface LaunchOptions {
   reservation?: Reservation;
 }
 
-export const STORE_DOWN =
-  "The bot cannot save jobs right now, so nothing was sent to Midjourney and nothing was charged. Please try again later, and tell the server's admins if it keeps happening.";
-export const MAY_BE_RUNNING =
-  "The Midjourney proxy's answer got lost, so this job may still be running. If it is, it will show up here within a few minutes: there is no need to start it again.";
-const FORM_SKIPPED =
-  "Your edited prompt was not used: the proxy's Midjourney account has Remix off.";
+/**
+ * What a job's `failure` and `note` hold when this layer sets them: a code that src/discord
+ * words in the language of the member who started the job (a job saved before codes holds
+ * plain English words, shown as they are).
+ */
+export const JOB_CODES = {
+  /** The store could not be written: nothing was sent or charged. */
+  storeDown: "#store-down",
+  /** The submit's answer was lost: the job may be running, and is looked for. */
+  mayBeRunning: "#may-be-running",
+  /** The form's prompt was not used: the proxy's account has Remix off. */
+  formSkipped: "#form-skipped",
+} as const;
+
+/** The prefix of a failure that is the proxy's refusal: `#proxy {…ProxyError's fields}`. */
+export const PROXY_FAILURE = "#proxy ";
+
+/** A proxy's refusal as a job keeps it: the reason code, the numbers, what the proxy said. */
+export function proxyFailure(error: ProxyError): string {
+  const banned = error.properties.bannedWord;
+  return `${PROXY_FAILURE}${JSON.stringify({
+    kind: error.kind,
+    reason: error.reason,
+    code: error.code,
+    httpStatus: error.httpStatus,
+    description: error.description,
+    ...(typeof banned === "string" && banned !== "" && { bannedWord: banned }),
+  })}`;
+}
 
 /**
  * A request whose pictures were set aside (a Retry) with its pictures back; the request as
@@ -89,7 +112,7 @@ export async function launch(
       await ctx.store.removeInFlight(job.id).catch(() => undefined);
       await ctx.store.drop(imagesKey(job.id)).catch(() => undefined);
       await giveBack(ctx, options);
-      return refused(job, STORE_DOWN, false);
+      return refused(job, JOB_CODES.storeDown, false);
     }
     // A Retry's pictures now live in the new job's stash.
     if (options.retryOf) await ctx.store.drop(imagesKey(options.retryOf)).catch(() => undefined);
@@ -123,7 +146,7 @@ async function submit(
           `the proxy has no route for ${feature}: its commands are now refused at once`,
         );
       }
-      const failed = refused(job, error.userMessage, error.worthRetrying);
+      const failed = refused(job, proxyFailure(error), error.worthRetrying);
       await chargeRefused(ctx, options, job.id);
       ctx.jobRefused?.(failed);
       await save(ctx, failed, "refused job not saved");
@@ -140,7 +163,7 @@ async function submit(
     // Charged as if it runs, every task it may have started; the tracker gives back what
     // does not turn up (src/jobs/tracker.ts).
     await charge(ctx, options, jobIdsOf(job, options.reservation?.jobs ?? 1));
-    const lost: Job = { ...job, searchSince: Date.now(), note: MAY_BE_RUNNING };
+    const lost: Job = { ...job, searchSince: Date.now(), note: JOB_CODES.mayBeRunning };
     await save(ctx, lost, "job that may be running not updated; it is looked for anyway");
     return lost;
   }
@@ -159,7 +182,11 @@ async function record(
     prompt: options.promptsPerTask?.[0] ?? job.prompt,
   };
   if (outcome.formSkipped) {
-    accepted = { ...accepted, prompt: options.parentPrompt ?? accepted.prompt, note: FORM_SKIPPED };
+    accepted = {
+      ...accepted,
+      prompt: options.parentPrompt ?? accepted.prompt,
+      note: JOB_CODES.formSkipped,
+    };
   }
   const siblings =
     outcome.kind === "submitted"

@@ -1,6 +1,5 @@
 // Typed errors of the proxy layer. Each carries what the proxy said (code, description,
-// HTTP status) and a `userMessage` in plain words that a member may see.
-import { plainWords } from "./messages.js";
+// HTTP status) and a reason code; src/discord/lang words it for the member.
 
 export type ProxyErrorKind =
   /** The proxy answered with an error envelope (a code other than 1, 21, 22). */
@@ -31,7 +30,7 @@ export class ProxyError extends Error {
   readonly httpStatus: number | undefined;
   readonly mayHaveSubmitted: boolean;
   readonly properties: Record<string, unknown>;
-  readonly userMessage: string;
+  readonly reason: ProxyReason;
 
   constructor(init: ProxyErrorInit) {
     const summary = [
@@ -50,7 +49,7 @@ export class ProxyError extends Error {
     this.httpStatus = init.httpStatus;
     this.mayHaveSubmitted = init.mayHaveSubmitted ?? false;
     this.properties = init.properties ?? {};
-    this.userMessage = userMessageFor(init);
+    this.reason = reasonOf(init);
   }
 
   /**
@@ -89,44 +88,52 @@ export function mayFollowSubmit(httpStatus: number | undefined, code?: number | 
   return httpStatus !== undefined && (httpStatus >= 500 || httpStatus === 408);
 }
 
-const MAY_STILL_RUN = "The job may still run; if nothing shows up in a few minutes, try again.";
+/** What went wrong, for src/discord to put in the member's words (with `code`, `httpStatus`). */
+export type ProxyReason =
+  /** The answer to a submit is unclear: the proxy may have the job (`mayHaveSubmitted`). */
+  | "may-run"
+  /** Code 24 with the word in `properties.bannedWord`. */
+  | "banned-word"
+  /** Code 24 without the word. */
+  | "banned-prompt"
+  /** Code 23. */
+  | "queue-full"
+  /** Code 30 or HTTP 429. */
+  | "busy"
+  /** Any other error envelope: `description` says what. */
+  | "refused"
+  /** HTTP 401 or 403: the proxy key. */
+  | "key-refused"
+  /** HTTP 404 or 405 without an envelope: the proxy has no such route. */
+  | "no-route"
+  /** Any other non-2xx answer. */
+  | "http"
+  /** The proxy could not be reached. */
+  | "unreachable"
+  /** A 2xx answer that is not what the API promises. */
+  | "unexpected";
 
-function userMessageFor(init: ProxyErrorInit): string {
-  const fromText = plainWords(init.description);
+/** The reason code of an error (the proxy layer says what; src/discord words it). */
+export function reasonOf(init: ProxyErrorInit): ProxyReason {
   switch (init.kind) {
     case "rejected": {
-      if (init.mayHaveSubmitted) {
-        return `${fromText || `The Midjourney proxy had a problem (code ${init.code}).`} ${MAY_STILL_RUN}`;
-      }
+      if (init.mayHaveSubmitted) return "may-run";
       const banned = init.properties?.bannedWord;
-      if (init.code === 24 && typeof banned === "string" && banned !== "") {
-        return `Midjourney's word filter flagged "${banned}" in this prompt. Rephrase it and try again.`;
-      }
-      if (init.code === 24) return plainWords("可能包含敏感词");
-      if (init.code === 23) return plainWords("队列已满");
-      if (init.code === 30 || init.httpStatus === 429) {
-        return "The Midjourney proxy is busy. Try again in a minute.";
-      }
-      return fromText || `The proxy refused the request (code ${init.code}).`;
+      if (init.code === 24)
+        return typeof banned === "string" && banned !== "" ? "banned-word" : "banned-prompt";
+      if (init.code === 23) return "queue-full";
+      if (init.code === 30 || init.httpStatus === 429) return "busy";
+      return "refused";
     }
     case "http":
-      if (init.mayHaveSubmitted) {
-        return `The Midjourney proxy had a problem (HTTP ${init.httpStatus}). ${MAY_STILL_RUN}`;
-      }
-      if (init.httpStatus === 401 || init.httpStatus === 403) {
-        return "The bot's Midjourney proxy key was refused. Ask the server admin to check MJ_API_KEY.";
-      }
-      if (init.httpStatus === 429) return "The Midjourney proxy is busy. Try again in a minute.";
-      if (init.httpStatus === 404 || init.httpStatus === 405) {
-        return "This server's Midjourney proxy does not offer this.";
-      }
-      if (fromText) return fromText;
-      return `The Midjourney proxy had a problem (HTTP ${init.httpStatus}). Try again in a moment.`;
+      if (init.mayHaveSubmitted) return "may-run";
+      if (init.httpStatus === 401 || init.httpStatus === 403) return "key-refused";
+      if (init.httpStatus === 429) return "busy";
+      if (init.httpStatus === 404 || init.httpStatus === 405) return "no-route";
+      return "http";
     case "network":
-      return init.mayHaveSubmitted
-        ? `The Midjourney proxy did not answer in time. ${MAY_STILL_RUN}`
-        : "The Midjourney proxy could not be reached. Try again in a moment.";
+      return init.mayHaveSubmitted ? "may-run" : "unreachable";
     case "protocol":
-      return "The Midjourney proxy gave an answer the bot does not understand. Try again later.";
+      return "unexpected";
   }
 }

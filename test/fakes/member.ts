@@ -12,6 +12,7 @@ import type {
   APIInteractionDataResolvedGuildMember,
   APIModalSubmissionComponent,
   APIUser,
+  Locale,
   ModalSubmitComponent,
 } from "discord.js";
 import type { FakeGateway } from "./gateway.js";
@@ -106,6 +107,7 @@ export function context(
     memberPermissions: state.permissionsIn(user.id, guildId).toString(),
     appPermissions: botPermissions(state, channel).toString(),
     attachmentSizeLimit: state.settings.attachmentSizeLimit,
+    ...(state.locales.has(user.id) && { locale: state.locales.get(user.id) as Locale }),
   };
 }
 

@@ -225,6 +225,8 @@ export interface MemberInit {
    * permissions, so the fake creates a role named after the member with them.
    */
   permissions?: bigint | number | string;
+  /** the language the member's Discord client is set to (sent as the interactions' `locale`) */
+  locale?: string;
 }
 
 /** Administrator (1 << 3): implies every permission. */
@@ -287,6 +289,8 @@ export class FakeState {
   readonly owner: APIUser;
   /** the guild's roles by id: @everyone (id = guild id), the bot's role, `addRole`'s */
   readonly roles = new Map<string, FakeRole>();
+  /** each member's client language (`addMember`'s `locale`), by user id; default en-US */
+  readonly locales = new Map<string, string>();
   /** each member's role ids (without @everyone), by user id */
   readonly memberRoles = new Map<string, string[]>();
   readonly messages = new Map<string, FakeMessage>();
@@ -458,6 +462,7 @@ export class FakeState {
     }
     this.users[name] = user;
     this.memberRoles.set(user.id, roles);
+    if (init.locale) this.locales.set(user.id, init.locale);
     this.changed();
     return user;
   }

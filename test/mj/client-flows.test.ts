@@ -4,11 +4,15 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import { proxyWords } from "../../src/discord/lang/proxy.js";
 import { MjClient } from "../../src/mj/client.js";
 import { isTerminal, type SubmitOutcome, type Task, taskRank } from "../../src/mj/task.js";
 import type { RecordedRequest, Simulator } from "../../src/simulator/index.js";
 import { call, dataUri, KEY, makePng, start } from "../simulator/helpers.js";
 import { clientsFor, failure, submittedId } from "./support.js";
+
+/** What an English reader is told about a proxy error. */
+const words = (error: Parameters<typeof proxyWords>[1]) => proxyWords("en-US", error);
 
 let sim: Simulator;
 const { client, closeAll } = clientsFor(() => sim);
@@ -201,7 +205,7 @@ describe("the MODAL flow (code 21)", () => {
     const customId = buttonOf(grid, "MJ::JOB::variation::2");
     const error = await failure(c.action({ taskId: grid.id, customId, enableRemix: true }));
     expect(error).toMatchObject({ kind: "rejected", code: 4 });
-    expect(error.userMessage).toBe("The proxy's Midjourney account has Remix switched off.");
+    expect(words(error)).toBe("The proxy's Midjourney account has Remix switched off.");
     expect(sim.requests.at(-1)?.body).toEqual({ taskId: grid.id, customId, enableRemix: true });
   });
 
@@ -336,7 +340,7 @@ describe("retries of reads", () => {
     const mark = sim.requests.length;
     const error = await failure(c.fetchTask(id));
     expect(error).toMatchObject({ kind: "http", httpStatus: 503, code: undefined });
-    expect(error.userMessage).toBe(
+    expect(words(error)).toBe(
       "The Midjourney proxy had a problem (HTTP 503). Try again in a moment.",
     );
     expect(hits(mark)).toBe(3);
@@ -348,9 +352,7 @@ describe("retries of reads", () => {
     const mark = sim.requests.length;
     const error = await failure(c.fetchTask(id));
     expect(error).toMatchObject({ kind: "network", mayHaveSubmitted: false });
-    expect(error.userMessage).toBe(
-      "The Midjourney proxy could not be reached. Try again in a moment.",
-    );
+    expect(words(error)).toBe("The Midjourney proxy could not be reached. Try again in a moment.");
     expect(hits(mark)).toBe(3);
   });
 });
@@ -373,7 +375,7 @@ describe("never submitting a job twice", () => {
       const error = await failure(c.imagine({ prompt: `fault ${status}`, state: `gw-${status}` }));
       expect(error).toMatchObject({ kind: "http", httpStatus: status, mayHaveSubmitted: true });
       expect(error.worthRetrying).toBe(false);
-      expect(error.userMessage).toMatch(/may still run/);
+      expect(words(error)).toMatch(/may still run/);
       expect(submits(mark)).toHaveLength(1);
     }
     const list = (await call(sim, "/mj/task/list")).json as { state: string }[];
@@ -431,7 +433,7 @@ describe("never submitting a job twice", () => {
     const mark = sim.requests.length;
     const error = await failure(c.imagine({ prompt: "billed once", state: "billed-drop" }));
     expect(error).toMatchObject({ kind: "network", mayHaveSubmitted: true });
-    expect(error.userMessage).toMatch(/The job may still run/);
+    expect(words(error)).toMatch(/The job may still run/);
     expect(submits(mark)).toHaveLength(1);
     // The proxy did create (and bill) the job.
     const list = (await call(sim, "/mj/task/list")).json as { state: string }[];
@@ -463,9 +465,7 @@ describe("never submitting a job twice", () => {
       description: "ECONNREFUSED",
       mayHaveSubmitted: false,
     });
-    expect(error.userMessage).toBe(
-      "The Midjourney proxy could not be reached. Try again in a moment.",
-    );
+    expect(words(error)).toBe("The Midjourney proxy could not be reached. Try again in a moment.");
     expect(warn.mock.calls.map(([o]) => [o.attempt, o.code])).toEqual([
       [1, "ECONNREFUSED"],
       [2, "ECONNREFUSED"],
@@ -479,7 +479,7 @@ describe("never submitting a job twice", () => {
       sim.injectFault({ match: "/submit/shorten", status: 200, body });
       const error = await failure(c.shorten({ prompt: "odd answer" }));
       expect(error).toMatchObject({ kind: "protocol", mayHaveSubmitted: true });
-      expect(error.userMessage).not.toMatch(/[\u4e00-\u9fff]/);
+      expect(words(error)).not.toMatch(/[\u4e00-\u9fff]/);
     }
   });
 });
@@ -512,7 +512,7 @@ describe("timeouts", () => {
       description: "UND_ERR_HEADERS_TIMEOUT",
       mayHaveSubmitted: true,
     });
-    expect(submit.userMessage).toMatch(/The job may still run/);
+    expect(words(submit)).toMatch(/The job may still run/);
     const got = since(mark).map((r) => r.path);
     expect(got.filter((p) => p === fetchPath)).toHaveLength(2);
     expect(got.filter((p) => p.includes("/submit/"))).toEqual(["/fast/mj/submit/imagine"]);

@@ -4,10 +4,14 @@
 // Retries, timeouts, double charging and the multi-step flows are in client-flows.test.ts.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { MjMode } from "../../src/config.js";
+import { proxyWords } from "../../src/discord/lang/proxy.js";
 import type { SubmitOutcome } from "../../src/mj/task.js";
 import type { RecordedRequest, Simulator } from "../../src/simulator/index.js";
 import { dataUri, KEY, makePng, start, waitFor } from "../simulator/helpers.js";
 import { clientsFor, failure, submittedId } from "./support.js";
+
+/** What an English reader is told about a proxy error. */
+const words = (error: Parameters<typeof proxyWords>[1]) => proxyWords("en-US", error);
 
 let sim: Simulator;
 const { client, closeAll } = clientsFor(() => sim);
@@ -274,13 +278,13 @@ describe("auth", () => {
       let mark = sim.requests.length;
       const submit = await failure(c.imagine({ prompt: "nope" }));
       expect(submit).toMatchObject({ kind: "http", httpStatus: 401, mayHaveSubmitted: false });
-      expect(submit.userMessage).toContain("MJ_API_KEY");
+      expect(words(submit)).toContain("MJ_API_KEY");
       only(mark);
 
       mark = sim.requests.length;
       const read = await failure(c.fetchTask("1234567890123456"));
       expect(read).toMatchObject({ kind: "http", httpStatus: 401 });
-      expect(read.userMessage).toContain("MJ_API_KEY");
+      expect(words(read)).toContain("MJ_API_KEY");
       only(mark); // 401 is not retried
     }
   });
@@ -289,7 +293,7 @@ describe("auth", () => {
     sim.configure({ dialect: "gateway" });
     const error = await failure(client({ apiKey: "wrong-key" }).shorten({ prompt: "x" }));
     expect(error).toMatchObject({ httpStatus: 401, mayHaveSubmitted: false });
-    expect(error.userMessage).toContain("MJ_API_KEY");
+    expect(words(error)).toContain("MJ_API_KEY");
   });
 });
 
@@ -326,8 +330,8 @@ describe("submit codes", () => {
       expect(error).toMatchObject({ kind: "rejected", code, httpStatus: 200 });
       expect(error.mayHaveSubmitted).toBe(false);
       expect(error.description).toMatch(CJK); // what the proxy said, kept verbatim
-      expect(error.userMessage).toMatch(message);
-      expect(error.userMessage).not.toMatch(CJK);
+      expect(words(error)).toMatch(message);
+      expect(words(error)).not.toMatch(CJK);
       only(mark);
     });
   }
@@ -342,7 +346,7 @@ describe("submit codes", () => {
     const error = await failure(client().shorten({ prompt: "boom sim:http500" }));
     expect(error).toMatchObject({ kind: "http", httpStatus: 500, code: undefined });
     expect(error.mayHaveSubmitted).toBe(true);
-    expect(error.userMessage).toBe(
+    expect(words(error)).toBe(
       "The Midjourney proxy had a problem (HTTP 500). The job may still run; if nothing shows up in a few minutes, try again.",
     );
     only(mark);
@@ -358,7 +362,7 @@ describe("submit codes", () => {
       // code 5 is the gateway's "unknown or transport error": the upstream may have the job.
       mayHaveSubmitted: true,
     });
-    expect(error.userMessage).not.toMatch(CJK);
+    expect(words(error)).not.toMatch(CJK);
   });
 
   it("a gateway 429 'overloaded' (code 30) is a typed error that is not retried", async () => {
@@ -370,8 +374,8 @@ describe("submit codes", () => {
       code: 30,
       mayHaveSubmitted: false,
     });
-    // Its userMessage is the raw Chinese description today: messages.ts has no rule for
-    // 当前分组负载已饱和 and test/mj/task.test.ts pins that behaviour (reported, not asserted).
+    // Code 30 is the gateway's "busy": its words do not depend on the Chinese description.
+    expect(error.reason).toBe("busy");
     only(mark);
   });
 
@@ -380,7 +384,7 @@ describe("submit codes", () => {
       client().action({ taskId: "1234567890123456", customId: "MJ::JOB::upsample::1::abc" }),
     );
     expect(error).toMatchObject({ kind: "rejected", code: 3, httpStatus: 404, isNotFound: true });
-    expect(error.userMessage).toMatch(/no longer knows that job/);
+    expect(words(error)).toMatch(/no longer knows that job/);
   });
 
   it("edits and video switched off: code 9 in plain words", async () => {
@@ -388,10 +392,10 @@ describe("submit codes", () => {
     const c = client();
     const edits = await failure(c.edits({ prompt: "x", image: PNG_A }));
     expect(edits).toMatchObject({ kind: "rejected", code: 9 });
-    expect(edits.userMessage).toBe("The proxy's Midjourney account cannot edit images.");
+    expect(words(edits)).toBe("The proxy's Midjourney account cannot edit images.");
     const video = await failure(c.video({ prompt: "x", image: PNG_A }));
     expect(video).toMatchObject({ kind: "rejected", code: 9 });
-    expect(video.userMessage).toBe("Video is not enabled on this proxy.");
+    expect(words(video)).toBe("Video is not enabled on this proxy.");
   });
 });
 
@@ -482,7 +486,7 @@ describe("imageSeed", () => {
     sim.configure({ seedSupport: false });
     const error = await failure(c.imageSeed(grid.id));
     expect(error).toMatchObject({ kind: "rejected", code: 9 });
-    expect(error.userMessage).toBe("This proxy cannot look up seeds.");
+    expect(words(error)).toBe("This proxy cannot look up seeds.");
   });
 
   it("an unfinished task -> HTTP 400 code 4, not retried", async () => {
@@ -491,7 +495,7 @@ describe("imageSeed", () => {
     const mark = sim.requests.length;
     const error = await failure(c.imageSeed(id));
     expect(error).toMatchObject({ kind: "rejected", code: 4, httpStatus: 400 });
-    expect(error.userMessage).toBe("That job has not finished yet, so its buttons cannot be used.");
+    expect(words(error)).toBe("That job has not finished yet, so its buttons cannot be used.");
     only(mark);
   });
 

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { proxyWords } from "../../src/discord/lang/proxy.js";
 import { ProxyError } from "../../src/mj/errors.js";
 import {
   parseSeedEnvelope,
@@ -9,6 +10,9 @@ import {
   taskRank,
 } from "../../src/mj/task.js";
 import { fixtureNames as allFixtureNames, fixture } from "../support/fixtures.js";
+
+/** What an English reader is told about a proxy error. */
+const words = (error: Parameters<typeof proxyWords>[1]) => proxyWords("en-US", error);
 
 const fixtureNames = allFixtureNames();
 
@@ -51,7 +55,7 @@ describe("every fixture parses", () => {
         expect(error.kind).toBe("rejected");
         expect(error.code).toBe(raw.code);
         expect(error.description).toBe(raw.description);
-        expect(error.userMessage).not.toMatch(/[\u4e00-\u9fff]/); // plain English for members
+        expect(words(error)).not.toMatch(/[\u4e00-\u9fff]/); // plain English for members
       }
     });
   }
@@ -61,7 +65,7 @@ describe("every fixture parses", () => {
       const raw = fixture(name) as { code: number; result: string | null };
       if (raw.code === 1) expect(parseSeedEnvelope(raw)).toBe(raw.result);
       else
-        expect(rejection(() => parseSeedEnvelope(raw)).userMessage).toBe(
+        expect(words(rejection(() => parseSeedEnvelope(raw)))).toBe(
           "This proxy cannot look up seeds.",
         );
     });
@@ -284,27 +288,26 @@ describe("parseSubmitEnvelope", () => {
       parseSubmitEnvelope(fixture("submit-code-24-banned-prompt.json")),
     );
     expect(error.code).toBe(24);
-    expect(error.userMessage).toContain('"nude"');
+    expect(words(error)).toContain('"nude"');
   });
 
   it("maps known Chinese descriptions to plain words and keeps unknown ones", () => {
     expect(
-      rejection(() => parseSubmitEnvelope(fixture("submit-code-23-queue-full-java.json")))
-        .userMessage,
+      words(rejection(() => parseSubmitEnvelope(fixture("submit-code-23-queue-full-java.json")))),
     ).toMatch(/queue is full/);
     expect(
-      rejection(() => parseSubmitEnvelope(fixture("submit-code-9-queue-full-trueai.json")))
-        .userMessage,
+      words(rejection(() => parseSubmitEnvelope(fixture("submit-code-9-queue-full-trueai.json")))),
     ).toMatch(/queue is full/);
     expect(
-      rejection(() => parseSubmitEnvelope(fixture("submit-code-3-no-account.json"))).userMessage,
+      words(rejection(() => parseSubmitEnvelope(fixture("submit-code-3-no-account.json")))),
     ).toMatch(/No Midjourney account/);
     expect(
-      rejection(() => parseSubmitEnvelope(fixture("submit-code-4-validation.json"))).userMessage,
+      words(rejection(() => parseSubmitEnvelope(fixture("submit-code-4-validation.json")))),
     ).toMatch(/does not support this button/);
     expect(
-      rejection(() => parseSubmitEnvelope({ code: 4, description: "Prompt too long, sorry" }))
-        .userMessage,
+      words(
+        rejection(() => parseSubmitEnvelope({ code: 4, description: "Prompt too long, sorry" })),
+      ),
     ).toBe("Prompt too long, sorry");
   });
 
@@ -316,7 +319,7 @@ describe("parseSubmitEnvelope", () => {
       ),
     );
     expect(error).toMatchObject({ kind: "rejected", code: 30, httpStatus: 429 });
-    expect(error.userMessage).toBe("The Midjourney proxy is busy. Try again in a minute.");
+    expect(words(error)).toBe("The Midjourney proxy is busy. Try again in a minute.");
   });
 
   it("an accepted code on a non-2xx answer, or a body without code, is an error", () => {
