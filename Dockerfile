@@ -21,7 +21,10 @@ RUN npm ci \
 
 # ---- runtime: the compiled bot and its production dependencies, nothing to compile ----
 FROM node:20-bookworm-slim AS runtime
+# A young generation of 2 × 4 MB instead of V8's 2 × 16 MB: about 10 MB less resident memory,
+# no slower under load (bench/README.md, "Memory").
 ENV NODE_ENV=production \
+  NODE_OPTIONS=--max-semi-space-size=4 \
   DATABASE_URL=sqlite:///data/mjcord.sqlite \
   HTTP_PORT=8080 \
   HTTP_HOST=0.0.0.0
