@@ -1,5 +1,5 @@
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -336,5 +336,23 @@ describe("npm start with a bad configuration", () => {
     expect(result.status).toBe(1);
     expect(result.stderr).not.toContain("DISCORD_TOKEN");
     expect(result.stderr).toContain('MJ_MODE: "warp"');
+  });
+});
+
+describe(".env.example", () => {
+  const root = fileURLToPath(new URL("..", import.meta.url));
+  const example = readEnvFile(join(root, ".env.example")) ?? {};
+  const readme = readFileSync(join(root, "README.md"), "utf8");
+  /** The variables of the README's configuration table, in its order. */
+  const documented = [...readme.matchAll(/^\| `([A-Z][A-Z0-9_]*)`/gm)].map((m) => m[1]);
+
+  it("names every variable of the README's configuration table, and no other", () => {
+    expect(documented.length).toBeGreaterThan(15);
+    expect(Object.keys(example).sort()).toEqual([...documented].sort());
+  });
+
+  it("copied to .env with a token and a key filled in, starts with the defaults", () => {
+    const filled = { ...example, DISCORD_TOKEN: "bot-token", MJ_API_KEY: "hk-key" };
+    expect(loadConfig(filled)).toEqual(loadConfig(required));
   });
 });
