@@ -1,11 +1,11 @@
 // /edit: change a picture with words; four edited versions come back.
 import { SlashCommandBuilder } from "discord.js";
 import type { Command } from "../src/discord/command.js";
-import { launchJob } from "../src/discord/flow.js";
 import { localizations } from "../src/discord/lang/commands.js";
 import { en } from "../src/discord/lang/en.js";
+import { launchJob } from "../src/discord/launcher.js";
 import { LINK_MAX_LENGTH } from "../src/discord/links.js";
-import { spendOfCommand } from "../src/policy/costs.js";
+import { spendOfCommand } from "../src/discord/spending.js";
 import {
   chosenMode,
   modeOption,

@@ -1,12 +1,12 @@
 // /imagine: a prompt, up to three reference images, and a speed mode.
 import { SlashCommandBuilder } from "discord.js";
 import type { Command } from "../src/discord/command.js";
-import { launchJob } from "../src/discord/flow.js";
 import { readCommandImages } from "../src/discord/inputs.js";
 import { localizations } from "../src/discord/lang/commands.js";
 import { en } from "../src/discord/lang/en.js";
 import { textsFor } from "../src/discord/lang/index.js";
-import { spendOfCommand } from "../src/policy/costs.js";
+import { launchJob } from "../src/discord/launcher.js";
+import { spendOfCommand } from "../src/discord/spending.js";
 import {
   botOption,
   chosenBot,

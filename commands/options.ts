@@ -6,15 +6,16 @@ import {
   type ChatInputCommandInteraction,
   type SlashCommandStringOption,
 } from "discord.js";
-import type { MjMode } from "../src/config.js";
 import type { Command } from "../src/discord/command.js";
 import type { BotContext } from "../src/discord/context.js";
 import { readCommandImages } from "../src/discord/inputs.js";
 import { type CommandText, choice, localizations } from "../src/discord/lang/commands.js";
 import { en, type Texts } from "../src/discord/lang/en.js";
 import { textsFor } from "../src/discord/lang/index.js";
+import type { JobSpec } from "../src/discord/launcher.js";
 import { checkImageHost, checkImageUrl } from "../src/discord/links.js";
 import { MEMBER_MODES, memberMode } from "../src/discord/modes.js";
+import { missingFeatureOf } from "../src/discord/offers.js";
 import { checkPrompt, PROMPT_MAX_LENGTH, tooLong } from "../src/discord/prompts.js";
 import { tellPrivately, withdraw } from "../src/discord/replies.js";
 import {
@@ -23,11 +24,8 @@ import {
   mayStart,
   refuseBannedWord,
   runMode,
+  spendOfInteraction,
 } from "../src/discord/spending.js";
-import { featureOfCommand } from "../src/jobs/capabilities.js";
-import type { BotType } from "../src/mj/client.js";
-import { spendOfCommand } from "../src/policy/costs.js";
-import { POLICY_COMMANDS, type PolicyCommand } from "../src/policy/policy.js";
 
 /** The `mode` option: fast or relax for this job. */
 export const modeOption = (o: SlashCommandStringOption) =>
@@ -46,8 +44,10 @@ export const botOption = (o: SlashCommandStringOption) =>
     .addChoices(choice("midjourney", "midjourney"), choice("niji", "niji"));
 
 /** The botType a command's `bot` option asks for; nothing (the proxy's default) unless niji. */
-export function chosenBot(interaction: ChatInputCommandInteraction): { botType?: BotType } {
-  return interaction.options.getString("bot") === "niji" ? { botType: "NIJI_JOURNEY" } : {};
+export function chosenBot(interaction: ChatInputCommandInteraction) {
+  return interaction.options.getString("bot") === "niji"
+    ? { botType: "NIJI_JOURNEY" as const }
+    : {};
 }
 
 /** A required `prompt` option, as long as a prompt may be. */
@@ -63,7 +63,7 @@ export const promptOption = (description: CommandText) => (o: SlashCommandString
  * What in an interaction breaks its command's own definition: an option the command does
  * not have or of another type, a choice not offered, a text over its length. Null: none.
  */
-export function optionProblem(
+function optionProblem(
   definition: Command["definition"],
   interaction: ChatInputCommandInteraction,
   t: Texts = en,
@@ -105,8 +105,8 @@ export function checked(command: Command): Command {
         await tellPrivately(interaction, t.nothingSubmitted(problem));
         return;
       }
-      const feature = featureOfCommand(command.definition.name);
-      if (feature && !ctx.capabilities.has(feature)) {
+      const feature = missingFeatureOf(ctx.capabilities, command.definition.name);
+      if (feature) {
         await tellPrivately(interaction, t.capabilities.cannot(feature));
         return;
       }
@@ -114,14 +114,6 @@ export function checked(command: Command): Command {
       await command.execute(interaction, ctx);
     },
   };
-}
-
-/** What a spending command spends (video: by its `quality`); null for one that does not. */
-function spendOfInteraction(interaction: ChatInputCommandInteraction) {
-  const name = interaction.commandName;
-  if (!(POLICY_COMMANDS as readonly string[]).includes(name)) return null;
-  const quality = interaction.options.getString("quality") === "720p" ? "720p" : "480p";
-  return spendOfCommand(name as PolicyCommand, quality);
 }
 
 async function policyAllows(
@@ -148,7 +140,7 @@ async function policyAllows(
 export async function chosenMode(
   interaction: ChatInputCommandInteraction,
   ctx: BotContext,
-): Promise<MjMode> {
+): Promise<JobSpec["mode"]> {
   const option = memberMode(interaction.options.getString("mode"));
   if (option) return option;
   return memberMode((await ctx.store.preferences(interaction.user.id)).mode) ?? ctx.config.mjMode;

@@ -1,10 +1,10 @@
 // /shorten: the important tokens of a prompt, and five shorter versions to pick from.
 import { SlashCommandBuilder } from "discord.js";
 import type { Command } from "../src/discord/command.js";
-import { launchJob } from "../src/discord/flow.js";
 import { localizations } from "../src/discord/lang/commands.js";
 import { en } from "../src/discord/lang/en.js";
-import { spendOfCommand } from "../src/policy/costs.js";
+import { launchJob } from "../src/discord/launcher.js";
+import { spendOfCommand } from "../src/discord/spending.js";
 import {
   botOption,
   chosenBot,

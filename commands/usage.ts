@@ -6,9 +6,8 @@ import type { Command } from "../src/discord/command.js";
 import { choice, localizations } from "../src/discord/lang/commands.js";
 import { en } from "../src/discord/lang/en.js";
 import { textsFor } from "../src/discord/lang/index.js";
-import { entriesCsv, renderUsage } from "../src/discord/ledger-views.js";
+import { entriesCsv, renderUsage, usageCsvName, usageSince } from "../src/discord/ledger-views.js";
 import { tellPrivately } from "../src/discord/replies.js";
-import { dayOf, localDate, monthOf } from "../src/policy/periods.js";
 
 const PERIODS = ["today", "month"] as const;
 type UsagePeriod = (typeof PERIODS)[number];
@@ -44,7 +43,7 @@ export const usage: Command = {
     const period: UsagePeriod = chosen === "month" ? "month" : "today";
     const now = Date.now();
     const tz = policy.timezone;
-    const since = period === "today" ? dayOf(now, tz).start : monthOf(now, tz).start;
+    const since = usageSince(period, now, tz);
     const entries = await ctx.ledger.entriesOf(interaction.guildId, period, now);
     const csv = Buffer.from(entriesCsv(entries), "utf8");
     const limit = interaction.attachmentSizeLimit;
@@ -54,16 +53,8 @@ export const usage: Command = {
       : t.views.csvTooLarge(String(Math.floor(limit / 1024 / 1024)));
     await interaction.editReply({
       content: renderUsage(entries, period, since, note, t),
-      files: fits ? [new AttachmentBuilder(csv, { name: csvName(period, now, tz) })] : [],
+      files: fits ? [new AttachmentBuilder(csv, { name: usageCsvName(period, now, tz) })] : [],
       allowedMentions: { parse: [] },
     });
   },
 };
-
-/** usage-2026-12-02.csv (today) or usage-2026-12.csv (this month), in the policy's zone. */
-function csvName(period: UsagePeriod, now: number, timeZone: string): string {
-  const d = localDate(now, timeZone);
-  const pad = (n: number) => String(n).padStart(2, "0");
-  const month = `${d.year}-${pad(d.month)}`;
-  return period === "today" ? `usage-${month}-${pad(d.day)}.csv` : `usage-${month}.csv`;
-}

@@ -1,26 +1,18 @@
 // /video: animate a picture. Videos cost many times an image, so the member sees the price
 // and confirms with a button before anything is submitted.
-import { ButtonStyle, SlashCommandBuilder } from "discord.js";
+import { SlashCommandBuilder } from "discord.js";
 import type { Command } from "../src/discord/command.js";
-import { button, encodeKey, rows } from "../src/discord/components.js";
 import { choice, localizations } from "../src/discord/lang/commands.js";
 import { en } from "../src/discord/lang/en.js";
-import { textsFor } from "../src/discord/lang/index.js";
-import { credits } from "../src/discord/lang/spending.js";
 import { LINK_MAX_LENGTH } from "../src/discord/links.js";
-import type { PendingJob } from "../src/discord/presses.js";
-import { runMode } from "../src/discord/spending.js";
-import { newJobId } from "../src/jobs/job.js";
-import type { VideoType } from "../src/mj/client.js";
-import { creditsOf, spendOfCommand } from "../src/policy/costs.js";
+import { offerJob } from "../src/discord/priced-offer.js";
+import { runMode, spendOfCommand } from "../src/discord/spending.js";
 import { chosenMode, modeOption, oneImage, promptOption, requiredPrompt } from "./options.js";
 
-const QUALITY: Record<string, { videoType: VideoType; price: string }> = {
+const QUALITY = {
   "480p": { videoType: "vid_1.1_i2v_480", price: "7.5×" },
   "720p": { videoType: "vid_1.1_i2v_720", price: "26×" },
-};
-/** How long the offer to make the video stands. */
-const OFFER_MS = 10 * 60_000;
+} as const;
 
 export const video: Command = {
   definition: new SlashCommandBuilder()
@@ -71,18 +63,13 @@ export const video: Command = {
       },
     );
     if (!image) return;
-    const quality = interaction.options.getString("quality") ?? "480p";
-    const { videoType, price } = QUALITY[quality] ?? {
-      videoType: "vid_1.1_i2v_480",
-      price: "7.5×",
-    };
+    const quality = interaction.options.getString("quality") === "720p" ? "720p" : "480p";
+    const { videoType, price } = QUALITY[quality];
     const motion = interaction.options.getString("motion") === "high" ? "high" : "low";
-    const pendingId = newJobId();
-    const spend = spendOfCommand("video", quality === "720p" ? "720p" : "480p");
+    const spend = spendOfCommand("video", quality);
     const modeAsked = interaction.options.getString("mode") !== null;
     const mode = runMode(ctx, interaction, await chosenMode(interaction, ctx), modeAsked);
-    const pending: PendingJob = {
-      userId: interaction.user.id,
+    await offerJob(interaction, ctx, {
       spec: {
         kind: "video",
         prompt,
@@ -93,21 +80,9 @@ export const video: Command = {
         request: { type: "video", prompt, image, motion, videoType },
         spend,
       },
-    };
-    const t = textsFor(interaction.locale);
-    const priceInCredits = credits(t, creditsOf(ctx.policy, spend.cost, mode));
-    await ctx.store.stash(`pending:${pendingId}`, pending, OFFER_MS);
-    await interaction.editReply({
-      content: t.video.offer(quality, t.video.motion[motion] ?? motion, price, priceInCredits),
-      components: rows([
-        button(
-          encodeKey({ type: "confirm", pendingId }),
-          t.video.make(price),
-          "🎬",
-          ButtonStyle.Success,
-        ),
-      ]),
-      allowedMentions: { parse: [] },
+      content: (t, credits) =>
+        t.video.offer(quality, t.video.motion[motion] ?? motion, price, credits),
+      confirm: (t) => ({ label: t.video.make(price), emoji: "🎬" }),
     });
   },
 };

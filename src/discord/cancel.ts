@@ -7,13 +7,12 @@ import type { ButtonInteraction } from "discord.js";
 import { hasEnded, type Job } from "../jobs/job.js";
 import { ProxyError } from "../mj/errors.js";
 import { isAdmin } from "./admins.js";
+import { CLAIM_MS } from "./claims.js";
 import type { BotContext } from "./context.js";
 import { textsFor } from "./lang/index.js";
 import { proxyWords } from "./lang/proxy.js";
+import { pressedJob } from "./pressed.js";
 import { tellPrivately } from "./replies.js";
-
-/** How long a cancel press holds the job: the proxy's read timeout and a margin. */
-const CANCEL_CLAIM_MS = 60_000;
 
 export async function cancelJob(
   interaction: ButtonInteraction,
@@ -21,15 +20,17 @@ export async function cancelJob(
   jobId: string,
 ): Promise<void> {
   const CANCEL_WORDS = textsFor(interaction.locale).cancel;
-  const job = await ctx.store.getJob(jobId);
-  if (!job || hasEnded(job)) {
-    await tellPrivately(interaction, CANCEL_WORDS.ended);
+  const pressed = await pressedJob(ctx, jobId, interaction.user.id, {
+    usable: (job) => !hasEnded(job),
+    unusable: CANCEL_WORDS.ended,
+    notYours: CANCEL_WORDS.notYours,
+    alsoAllowed: () => isAdmin(interaction, ctx.policy),
+  });
+  if (!pressed.ok) {
+    await tellPrivately(interaction, pressed.message);
     return;
   }
-  if (job.userId !== interaction.user.id && !isAdmin(interaction, ctx.policy)) {
-    await tellPrivately(interaction, CANCEL_WORDS.notYours(job.userId));
-    return;
-  }
+  const job = pressed.found;
   const atProxy = job.phase !== "needs-form";
   if (atProxy && job.taskId === "") {
     await tellPrivately(interaction, CANCEL_WORDS.notConfirmed);
@@ -40,7 +41,7 @@ export async function cancelJob(
     await showWithoutCancel(ctx, job);
     return;
   }
-  if (!(await ctx.store.claim(`cancel:${jobId}`, CANCEL_CLAIM_MS))) {
+  if (!(await ctx.store.claim(`cancel:${jobId}`, CLAIM_MS.cancel))) {
     await tellPrivately(interaction, CANCEL_WORDS.busy);
     return;
   }

@@ -4,35 +4,23 @@
 // alone shows is checked first; anything slow (asking the proxy, a mask's download and
 // reading, the picture's size) comes after the form is acknowledged.
 import type { ModalSubmitInteraction } from "discord.js";
-import type { Job } from "../jobs/job.js";
-import { CONFIRMED_RANK } from "../jobs/tracker.js";
+import { confirmForm } from "../jobs/launch.js";
 import { classifyButton } from "../mj/buttons.js";
 import { ProxyError } from "../mj/errors.js";
-import { downloadMedia, fetchImageSize } from "../mj/media.js";
-import type { Task } from "../mj/task.js";
 import { spendOfButton } from "../policy/costs.js";
-import { whileClaimed } from "./claims.js";
+import { CLAIM_MS, claimInteraction, whileClaimed } from "./claims.js";
 import { type ComponentKey, decodeKey } from "./components.js";
 import type { BotContext } from "./context.js";
-import { launchJob, withOutcome } from "./flow.js";
 import { type Texts, textsFor } from "./lang/index.js";
 import { proxyWords } from "./lang/proxy.js";
-import {
-  drawRegionMask,
-  type FittedMask,
-  fitMask,
-  pictureProblem,
-  unknownRegions,
-  uploadProblem,
-} from "./mask.js";
+import { launchJob, showFirst } from "./launcher.js";
 import { FIELD, type FormKind, formKindOf, zoomProblem } from "./modals.js";
 import { jobMode, memberMode } from "./modes.js";
-import { spendRefusal } from "./owners.js";
+import { pressedButton, pressedJob } from "./pressed.js";
 import { checkPrompt } from "./prompts.js";
-import { tellPrivately, withdraw } from "./replies.js";
+import { regionFormProblem, regionMask } from "./region-mask.js";
+import { acknowledgeFirst, refuseLate as refuse, tellPrivately } from "./replies.js";
 import { bannedWordIn, commandLabel, mayStart, refuseBannedWord, runMode } from "./spending.js";
-
-const FALLBACK_SIZE = 1024;
 
 export async function handleForm(
   interaction: ModalSubmitInteraction,
@@ -40,7 +28,7 @@ export async function handleForm(
 ): Promise<void> {
   const NOT_MINE = textsFor(interaction.locale).forms.notMine;
   const key = decodeKey(interaction.customId);
-  if (!key || !(await ctx.store.claim(`interaction:${interaction.id}`, 3_600_000))) {
+  if (!key || !(await claimInteraction(ctx, interaction.id))) {
     if (!key) await tellPrivately(interaction, NOT_MINE);
     return;
   }
@@ -53,56 +41,27 @@ function promptOf(interaction: ModalSubmitInteraction): string {
   return interaction.fields.getTextInputValue(FIELD.prompt);
 }
 
-/** What a result's form needs to know about it: from the store, or else from the proxy. */
-type Result = Pick<Task, "buttons" | "imageUrl" | "imageWidth" | "imageHeight">;
-
-/**
- * A form's answer: private while nothing is public yet; once the form was acknowledged
- * (with a public "thinking" reply, which is to become the job's message), that reply is
- * withdrawn and the member is answered privately instead.
- */
-async function refuse(interaction: ModalSubmitInteraction, message: string): Promise<void> {
-  if (interaction.deferred) await withdraw(interaction, message);
-  else await tellPrivately(interaction, message);
-}
-
-/** Acknowledges the form with the job's public reply before any slow work (Discord waits 3 s). */
-async function acknowledgeFirst(interaction: ModalSubmitInteraction): Promise<void> {
-  if (!interaction.deferred && !interaction.replied) await interaction.deferReply();
-}
-
 async function submitButtonForm(
   interaction: ModalSubmitInteraction,
   ctx: BotContext,
   key: Extract<ComponentKey, { type: "form" }>,
 ): Promise<void> {
   const t = textsFor(interaction.locale);
-  const { taskId, index } = key;
-  const job = await ctx.store.jobForTask(taskId);
-  const refusal = spendRefusal(
-    {
-      stored: job?.userId,
-      keyed: key.ownerId,
-      madeBy: interaction.message?.interactionMetadata?.user.id,
-    },
-    interaction.user.id,
+  const { taskId } = key;
+  // The store lost the result: the proxy is asked, which may take longer than Discord waits.
+  const pressed = await pressedButton(
+    ctx,
+    key,
+    { userId: interaction.user.id, madeBy: interaction.message?.interactionMetadata?.user.id },
     t,
+    () => acknowledgeFirst(interaction),
   );
-  if (refusal) {
-    await refuse(interaction, refusal);
+  if (!pressed.ok) {
+    await refuse(interaction, pressed.message);
     return;
   }
-  let result: Result | null = job?.result ?? null;
-  if (!result) {
-    // The store lost it: ask the proxy, which may take longer than Discord waits.
-    await acknowledgeFirst(interaction);
-    result = await ctx.proxy.fetchTask(taskId).catch(() => null);
-  }
-  const button = result?.buttons[index];
-  if (!result || !button) {
-    await refuse(interaction, t.presses.resultUnknown);
-    return;
-  }
+  const { result, button } = pressed.found;
+  const { job } = result;
   const info = classifyButton(button);
   const spend = spendOfButton(info.kind);
   const kind = formKindOf(info);
@@ -135,34 +94,31 @@ async function submitButtonForm(
     }
     maskBase64 = mask.dataUri;
   }
-  const launched = await whileClaimed(ctx, `press:${taskId}:${index}:${interaction.user.id}`, () =>
-    launchJob(interaction, ctx, {
-      kind: "modal",
-      prompt,
-      mode,
-      spend,
-      origin: info.label,
-      parentTaskId: taskId,
-      ...(job ? { parentPrompt: job.prompt } : {}),
-      request: {
-        type: "form",
-        taskId,
-        customId: button.customId,
+  const launched = await whileClaimed(
+    ctx,
+    `press:${taskId}:${key.index}:${interaction.user.id}`,
+    () =>
+      launchJob(interaction, ctx, {
+        kind: "modal",
         prompt,
-        ...(maskBase64 ? { maskBase64 } : {}),
-        // A pick the proxy refuses (trueai rejects shorten picks) is imagined directly.
-        ...(kind === "pick" ? { imagineIfRefused: true } : {}),
-      },
-    }),
+        mode,
+        spend,
+        origin: info.label,
+        parentTaskId: taskId,
+        ...(job ? { parentPrompt: job.prompt } : {}),
+        request: {
+          type: "form",
+          taskId,
+          customId: button.customId,
+          prompt,
+          ...(maskBase64 ? { maskBase64 } : {}),
+          // A pick the proxy refuses (trueai rejects shorten picks) is imagined directly.
+          ...(kind === "pick" ? { imagineIfRefused: true } : {}),
+        },
+      }),
   );
   if (!launched) await refuse(interaction, t.forms.alreadySent);
 }
-
-const maskUpload = (interaction: ModalSubmitInteraction) =>
-  interaction.fields.getUploadedFiles(FIELD.mask)?.first();
-
-const regionsOf = (interaction: ModalSubmitInteraction) =>
-  interaction.fields.getStringSelectValues(FIELD.region) ?? [];
 
 /** What is wrong with the form as sent, judged from the form alone (it costs nothing). */
 function formProblem(
@@ -174,58 +130,7 @@ function formProblem(
 ): string | null {
   if (kind === "custom-zoom") return zoomProblem(prompt, t);
   if (kind !== "vary-region") return null;
-  const upload = maskUpload(interaction);
-  const regions = regionsOf(interaction);
-  if (unknownRegions(regions).length > 0) return t.forms.unknownRegion;
-  if (!upload && regions.length === 0) return t.forms.chooseRegion;
-  return upload ? uploadProblem(upload, ctx.config.maxImageMb * 1024 * 1024, t) : null;
-}
-
-/** The Vary (Region) mask: the member's upload if any, else the chosen regions, drawn at the image's size. */
-async function regionMask(
-  interaction: ModalSubmitInteraction,
-  ctx: BotContext,
-  result: Result,
-  t: Texts,
-): Promise<FittedMask> {
-  const size = await pictureSize(result);
-  const tooLarge = pictureProblem(size.width, size.height, t);
-  if (tooLarge) return { ok: false, message: tooLarge };
-  const upload = maskUpload(interaction);
-  if (!upload) {
-    return {
-      ok: true,
-      dataUri: await drawRegionMask(size.width, size.height, regionsOf(interaction)),
-    };
-  }
-  const maxBytes = ctx.config.maxImageMb * 1024 * 1024;
-  const download = await downloadMedia(upload.url, { maxBytes, timeoutMs: 20_000 });
-  if (!download.ok) {
-    return {
-      ok: false,
-      message:
-        download.reason === "too-large"
-          ? t.forms.maskTooLarge(ctx.config.maxImageMb)
-          : t.forms.maskNotDownloaded,
-    };
-  }
-  return fitMask(download.bytes, size.width, size.height, t);
-}
-
-const isSide = (n: number | null | undefined): n is number => Number.isInteger(n) && (n ?? 0) > 0;
-
-/**
- * The picture's pixel size: as the proxy reported it (kept with the job), else read from the
- * first bytes of the image, else Midjourney's usual 1024.
- */
-async function pictureSize(result: Result): Promise<{ width: number; height: number }> {
-  if (isSide(result.imageWidth) && isSide(result.imageHeight))
-    return { width: result.imageWidth, height: result.imageHeight };
-  const read = result.imageUrl
-    ? await fetchImageSize(result.imageUrl, { timeoutMs: 10_000 })
-    : null;
-  if (read && isSide(read.width) && isSide(read.height)) return read;
-  return { width: FALLBACK_SIZE, height: FALLBACK_SIZE };
+  return regionFormProblem(interaction, ctx, t);
 }
 
 /** Confirms a task the proxy holds in status MODAL (unexpected 21, or polled MODAL). */
@@ -235,11 +140,17 @@ async function confirmModalTask(
   jobId: string,
 ): Promise<void> {
   const t = textsFor(interaction.locale);
-  const job = await ctx.store.getJob(jobId);
-  if (job?.phase !== "needs-form" || job.userId !== interaction.user.id) {
-    await tellPrivately(interaction, t.presses.formNotWaiting);
+  const waiting = await pressedJob(ctx, jobId, interaction.user.id, {
+    usable: (job) => job.phase === "needs-form",
+    unusable: t.presses.formNotWaiting,
+    // Only its owner was shown the form: anyone else's answer is as if it were not waiting.
+    notYours: () => t.presses.formNotWaiting,
+  });
+  if (!waiting.ok) {
+    await tellPrivately(interaction, waiting.message);
     return;
   }
+  const job = waiting.found;
   const checked = checkPrompt(promptOf(interaction), t);
   if (!checked.ok) {
     await tellPrivately(interaction, checked.message);
@@ -252,34 +163,17 @@ async function confirmModalTask(
     await refuseBannedWord(interaction, ctx, word, commandLabel(interaction, job.origin));
     return;
   }
-  if (!(await ctx.store.claim(`modal:${job.taskId}`, 24 * 3_600_000))) {
+  if (!(await ctx.store.claim(`modal:${job.taskId}`, CLAIM_MS.formConfirm))) {
     await tellPrivately(interaction, t.forms.alreadyConfirmed);
     return;
   }
   await interaction.deferUpdate();
-  // Past the form: a late poll that still says MODAL must not bring the form back.
-  const confirmed = (next: Job): Job => ({
-    ...next,
-    prompt,
-    formPrompt: null,
-    updatedAt: Date.now(),
-    phase: next.phase === "needs-form" ? "waiting" : next.phase,
-    rank: Math.max(next.rank, CONFIRMED_RANK),
-  });
   try {
-    const outcome = await ctx.proxy.modal({ taskId: job.taskId, prompt, mode: job.mode });
-    const running = confirmed(withOutcome(job, outcome));
-    await ctx.store.putJob(running);
-    await ctx.tracker.follow(running);
-    await ctx.presenter.show(running);
+    await showFirst(ctx, await confirmForm(ctx, job, prompt));
   } catch (error) {
-    const mayRun = !(error instanceof ProxyError) || error.mayHaveSubmitted;
-    if (mayRun) {
-      // The proxy may have taken the prompt: the MODAL task then runs under its own id, which
-      // the tracker follows. The claim stays, so the prompt cannot be confirmed (billed) twice.
-      await ctx.store.putJob(confirmed(job));
-      await ctx.tracker.follow(job);
-    } else {
+    // The proxy may have taken the prompt (its answer was lost): the claim stays, so the
+    // prompt cannot be confirmed (billed) twice. Refused: the form may be sent again.
+    if (error instanceof ProxyError && !error.mayHaveSubmitted) {
       await ctx.store.release(`modal:${job.taskId}`);
     }
     const message =

@@ -15,7 +15,7 @@ export type ImageInput =
   | { ok: false; message: string };
 
 /** Checks what Discord says about the file before anything is downloaded. */
-export function precheckImage(
+function precheckImage(
   attachment: Attachment,
   optionName: string,
   maxMb: number,
@@ -31,7 +31,7 @@ export function precheckImage(
 }
 
 /** Downloads an attachment and checks it really is a supported image. */
-export async function readImage(
+async function readImage(
   attachment: Attachment,
   optionName: string,
   maxMb: number,
@@ -75,10 +75,7 @@ export function dimensionProblem(bytes: Buffer, optionName: string, t: Texts = e
 }
 
 /** The attachment options of a command that were given, by option name. */
-export function givenAttachments(
-  interaction: ChatInputCommandInteraction,
-  names: readonly string[],
-) {
+function givenAttachments(interaction: ChatInputCommandInteraction, names: readonly string[]) {
   return names.flatMap((name) => {
     const attachment = interaction.options.getAttachment(name);
     return attachment ? [{ name, attachment }] : [];

@@ -1,6 +1,7 @@
 // What /info, /history and /usage show, from the ledger's numbers and entries: pure text
 // (and the CSV), no Discord calls. The words are in lang/views.ts.
 import type { LedgerEntry, MemberUsage } from "../policy/ledger.js";
+import { dayOf, localDate, monthOf } from "../policy/periods.js";
 import { en, type Texts } from "./lang/en.js";
 import { viewWords } from "./lang/views.js";
 import { showPrompt } from "./render.js";
@@ -8,9 +9,9 @@ import { showPrompt } from "./render.js";
 /** Discord's limit on a message's content. */
 export const CONTENT_MAX = 2000;
 /** Discord's limit on an embed's description. */
-export const DESCRIPTION_MAX = 4096;
+const DESCRIPTION_MAX = 4096;
 /** How much of a prompt /history shows. */
-export const HISTORY_PROMPT_MAX = 80;
+const HISTORY_PROMPT_MAX = 80;
 /** Jobs /history lists. */
 export const HISTORY_COUNT = 10;
 
@@ -20,7 +21,7 @@ export function formatCredits(n: number): string {
 }
 
 /** "1 credit", "0.5 credits". */
-export const creditsText = (n: number, t: Texts = en) => t.views.credits(formatCredits(n), n === 1);
+const creditsText = (n: number, t: Texts = en) => t.views.credits(formatCredits(n), n === 1);
 
 /** A Discord timestamp: `R` relative ("in 3 hours"), `f` date and time in the reader's zone. */
 export const timestamp = (ms: number, style: "R" | "f" = "R") =>
@@ -197,6 +198,19 @@ export function renderUsage(
   return keepLines([...head, note], CONTENT_MAX, "\n");
 }
 
+/** When a /usage period began, in the policy's zone: today's midnight, or the month's first. */
+export function usageSince(period: "today" | "month", now: number, timeZone: string): number {
+  return period === "today" ? dayOf(now, timeZone).start : monthOf(now, timeZone).start;
+}
+
+/** usage-2026-12-02.csv (today) or usage-2026-12.csv (this month), in the policy's zone. */
+export function usageCsvName(period: "today" | "month", now: number, timeZone: string): string {
+  const d = localDate(now, timeZone);
+  const pad = (n: number) => String(n).padStart(2, "0");
+  const month = `${d.year}-${pad(d.month)}`;
+  return period === "today" ? `usage-${month}-${pad(d.day)}.csv` : `usage-${month}.csv`;
+}
+
 /** Whole lines joined while they fit in `max` characters (the last one cut if need be). */
 function keepLines(lines: readonly string[], max: number, joiner: string): string {
   let out = "";
@@ -208,7 +222,7 @@ function keepLines(lines: readonly string[], max: number, joiner: string): strin
   return out;
 }
 
-export const CSV_COLUMNS = [
+const CSV_COLUMNS = [
   "job_id",
   "created_at",
   "guild",

@@ -1,72 +1,65 @@
-// Button presses: proxy buttons on results, Retry, and "Confirm prompt" for MODAL tasks.
+// Button presses: proxy buttons on results, Retry, 🌱, ❌ Cancel (cancel.ts), an offer's
+// confirmation (priced-offer.ts), settings, and "Confirm prompt" for MODAL tasks.
 // A press that needs input must open its form as the very first response (Discord allows a
-// modal only then), so those are decided from the store alone, before anything slow.
+// modal only then), so those are decided before anything slow: from the store, and from the
+// proxy only when the store lost the result (pressed.ts).
 // A custom_id is believed only where the bot put it: on the message the press came from.
 import type { ButtonInteraction } from "discord.js";
 import { featureOfButton } from "../jobs/capabilities.js";
-import type { Job } from "../jobs/job.js";
 import { type ButtonInfo, classifyButton, stripKeycap } from "../mj/buttons.js";
 import { ProxyError } from "../mj/errors.js";
-import type { TaskButton } from "../mj/task.js";
-import { spendOfButton, spendOfCommand, spendOfJob } from "../policy/costs.js";
+import { spendOfButton, spendOfJob } from "../policy/costs.js";
 import { cancelJob } from "./cancel.js";
-import { whileClaimed } from "./claims.js";
+import { CLAIM_MS, claimInteraction, whileClaimed } from "./claims.js";
 import { type ComponentKey, decodeKey, encodeKey, shownButtons } from "./components.js";
 import type { BotContext } from "./context.js";
-import { type JobSpec, launchJob } from "./flow.js";
 import { type Texts, textsFor } from "./lang/index.js";
 import { proxyWords } from "./lang/proxy.js";
+import { launchJob } from "./launcher.js";
 import { buildForm, formKindOf } from "./modals.js";
 import { jobMode, memberMode } from "./modes.js";
-import { spendRefusal } from "./owners.js";
+import { type PressedResult, pressedButton, pressedJob } from "./pressed.js";
+import { confirmOffer } from "./priced-offer.js";
 import { tellPrivately } from "./replies.js";
 import { changeSetting } from "./settings.js";
 import { mayStart, runMode } from "./spending.js";
 
+type Kind = ComponentKey["type"];
+/** What a press of a button whose custom_id decodes to `key` does. */
+type Handler<K extends Kind> = (
+  interaction: ButtonInteraction,
+  ctx: BotContext,
+  key: Extract<ComponentKey, { type: K }>,
+) => Promise<void>;
+
+/** A form's key on a button: only a made-up custom_id carries one. */
+const notAButton = async (interaction: ButtonInteraction) =>
+  tellPrivately(interaction, textsFor(interaction.locale).presses.notMine);
+
+/** Every kind of custom_id, and what pressing it does: a new kind without one fails tsc. */
+const HANDLERS: { [K in Kind]: Handler<K> } = {
+  proxy: pressProxyButton,
+  retry: (interaction, ctx, key) => retry(interaction, ctx, key.jobId),
+  "open-form": (interaction, ctx, key) => openModalTaskForm(interaction, ctx, key.jobId),
+  cancel: (interaction, ctx, key) => cancelJob(interaction, ctx, key.jobId),
+  seed: (interaction, ctx, key) => showSeed(interaction, ctx, key.taskId),
+  confirm: (interaction, ctx, key) => confirmOffer(interaction, ctx, key.pendingId),
+  setting: (interaction, ctx, key) => changeSetting(interaction, ctx, key.name, key.value),
+  form: notAButton,
+  "modal-task": notAButton,
+};
+
 export async function handlePress(interaction: ButtonInteraction, ctx: BotContext): Promise<void> {
-  const NOT_MINE = textsFor(interaction.locale).presses.notMine;
   const key = decodeKey(interaction.customId);
   // Discord sends the message the button is on; a custom_id that is not on it was made up
   // (a modified client): its task, index or owner mean nothing.
   if (!key || !interaction.message.resolveComponent(interaction.customId)) {
-    await tellPrivately(interaction, NOT_MINE);
+    await tellPrivately(interaction, textsFor(interaction.locale).presses.notMine);
     return;
   }
   // A replayed interaction (same id) never acts twice.
-  if (!(await ctx.store.claim(`interaction:${interaction.id}`, 3_600_000))) return;
-  switch (key.type) {
-    case "proxy":
-      return pressProxyButton(interaction, ctx, key);
-    case "retry":
-      return retry(interaction, ctx, key.jobId);
-    case "open-form":
-      return openModalTaskForm(interaction, ctx, key.jobId);
-    case "cancel":
-      return cancelJob(interaction, ctx, key.jobId);
-    case "seed":
-      return showSeed(interaction, ctx, key.taskId);
-    case "confirm":
-      return confirmPending(interaction, ctx, key.pendingId);
-    case "setting":
-      return changeSetting(interaction, ctx, key.name, key.value);
-    default:
-      await tellPrivately(interaction, NOT_MINE);
-  }
-}
-
-interface Owned {
-  job: Job | undefined;
-  buttons: TaskButton[];
-  prompt: string;
-}
-
-/** The task's buttons from the store, or from the proxy when the store lost them. */
-async function buttonsOf(ctx: BotContext, taskId: string): Promise<Owned | null> {
-  const job = await ctx.store.jobForTask(taskId);
-  if (job?.result) return { job, buttons: job.result.buttons, prompt: job.prompt };
-  const task = await ctx.proxy.fetchTask(taskId).catch(() => null);
-  if (!task) return null;
-  return { job, buttons: task.buttons, prompt: task.prompt || task.promptEn };
+  if (!(await claimInteraction(ctx, interaction.id))) return;
+  await (HANDLERS[key.type] as Handler<Kind>)(interaction, ctx, key);
 }
 
 async function pressProxyButton(
@@ -77,26 +70,18 @@ async function pressProxyButton(
   const t = textsFor(interaction.locale);
   const NOT_MINE = t.presses.notMine;
   const { taskId, index } = key;
-  const owned = await buttonsOf(ctx, taskId);
-  const button = owned?.buttons[index];
-  if (!owned || !button) {
-    await tellPrivately(interaction, t.presses.resultUnknown);
-    return;
-  }
   const presser = interaction.user.id;
-  const refusal = spendRefusal(
-    {
-      stored: owned.job?.userId,
-      keyed: key.ownerId,
-      madeBy: interaction.message.interactionMetadata?.user.id,
-    },
-    presser,
+  const found = await pressedButton(
+    ctx,
+    key,
+    { userId: presser, madeBy: interaction.message.interactionMetadata?.user.id },
     t,
   );
-  if (refusal) {
-    await tellPrivately(interaction, refusal);
+  if (!found.ok) {
+    await tellPrivately(interaction, found.message);
     return;
   }
+  const { result: owned, button } = found.found;
   // Only the buttons a result shows can be pressed: never a hidden one (❤️) by its index.
   if (!shownButtons(owned.buttons).some((shown) => shown.index === index)) {
     await tellPrivately(interaction, NOT_MINE);
@@ -149,7 +134,7 @@ async function pressProxyButton(
 }
 
 /** The four prompts of a describe result, keycaps removed. */
-function describedPrompts(owned: Owned): string[] {
+function describedPrompts(owned: PressedResult): string[] {
   const text = owned.job?.result?.finalPrompt || owned.job?.result?.promptEn || "";
   return [1, 2, 3, 4].map((n) => pickPrompt(text, n) ?? owned.prompt);
 }
@@ -182,41 +167,6 @@ async function showSeed(
   }
 }
 
-/** A costly job kept aside until the member confirms it (see /video). */
-export interface PendingJob {
-  userId: string;
-  spec: JobSpec;
-}
-
-async function confirmPending(
-  interaction: ButtonInteraction,
-  ctx: BotContext,
-  pendingId: string,
-): Promise<void> {
-  const t = textsFor(interaction.locale);
-  const pending = await ctx.store.unstash<PendingJob>(`pending:${pendingId}`);
-  if (!pending) {
-    await tellPrivately(interaction, t.presses.offerExpired);
-    return;
-  }
-  if (pending.userId !== interaction.user.id) {
-    await tellPrivately(interaction, t.presses.onlyConfirm(pending.userId));
-    return;
-  }
-  if (!(await ctx.store.claim(`confirm:${pendingId}`, 24 * 3_600_000))) {
-    await tellPrivately(interaction, t.presses.alreadyConfirmed);
-    return;
-  }
-  const launched = await launchJob(interaction, ctx, {
-    ...pending.spec,
-    mode: jobMode(pending.spec.mode) ?? ctx.config.mjMode,
-    // An offer made before the policy carried no spend: it is a video.
-    spend: pending.spec.spend ?? spendOfCommand("video"),
-  });
-  // Refused by the policy: the offer stands, to be taken once the limit allows.
-  if (!launched) await ctx.store.release(`confirm:${pendingId}`);
-}
-
 function formTitle(info: ButtonInfo, t: Texts): string {
   return info.kind === "describe_pick" || info.kind === "shorten_pick"
     ? t.presses.pickTitle(info.index)
@@ -224,7 +174,7 @@ function formTitle(info: ButtonInfo, t: Texts): string {
 }
 
 /** The text a form starts with: the pick's own prompt, else the job's prompt. */
-function prefillFor(info: ButtonInfo, owned: Owned): string {
+function prefillFor(info: ButtonInfo, owned: PressedResult): string {
   if ((info.kind === "describe_pick" || info.kind === "shorten_pick") && info.index !== undefined) {
     const text =
       owned.job?.result?.finalPrompt ||
@@ -237,7 +187,7 @@ function prefillFor(info: ButtonInfo, owned: Owned): string {
 }
 
 /** The Nth keycap-numbered prompt of a describe/shorten text, keycap removed. */
-export function pickPrompt(text: string, n: number): string | null {
+function pickPrompt(text: string, n: number): string | null {
   const keycap = `${n}\uFE0F\u20E3`;
   const line = text
     .split(/\r?\n/)
@@ -252,16 +202,19 @@ async function retry(
   jobId: string,
 ): Promise<void> {
   const t = textsFor(interaction.locale);
-  const job = await ctx.store.getJob(jobId);
-  if (!job?.request) {
-    await tellPrivately(interaction, t.presses.cannotRetry);
+  const pressed = await pressedJob(ctx, jobId, interaction.user.id, {
+    usable: (job) => job.request !== null,
+    unusable: t.presses.cannotRetry,
+    notYours: t.presses.onlyRetry,
+  });
+  if (!pressed.ok) {
+    await tellPrivately(interaction, pressed.message);
     return;
   }
-  if (job.userId !== interaction.user.id) {
-    await tellPrivately(interaction, t.presses.onlyRetry(job.userId));
-    return;
-  }
-  if (!(await ctx.store.claim(`retry:${jobId}`, 7 * 24 * 3_600_000))) {
+  const job = pressed.found;
+  const { request } = job;
+  if (!request) return; // refused above (not usable)
+  if (!(await ctx.store.claim(`retry:${jobId}`, CLAIM_MS.retry))) {
     await tellPrivately(interaction, t.presses.alreadyRetried);
     return;
   }
@@ -271,7 +224,7 @@ async function retry(
     mode: jobMode(job.mode) ?? ctx.config.mjMode,
     origin: job.origin,
     parentTaskId: job.parentTaskId,
-    request: job.request,
+    request,
     spend: spendOfJob(job),
   });
   // Refused by the policy: Retry stays, to be pressed once the limit allows.
@@ -285,15 +238,16 @@ async function openModalTaskForm(
   jobId: string,
 ): Promise<void> {
   const t = textsFor(interaction.locale);
-  const job = await ctx.store.getJob(jobId);
-  if (job?.phase !== "needs-form") {
-    await tellPrivately(interaction, t.presses.formNotWaiting);
+  const pressed = await pressedJob(ctx, jobId, interaction.user.id, {
+    usable: (job) => job.phase === "needs-form",
+    unusable: t.presses.formNotWaiting,
+    notYours: t.presses.onlyConfirmPrompt,
+  });
+  if (!pressed.ok) {
+    await tellPrivately(interaction, pressed.message);
     return;
   }
-  if (job.userId !== interaction.user.id) {
-    await tellPrivately(interaction, t.presses.onlyConfirmPrompt(job.userId));
-    return;
-  }
+  const job = pressed.found;
   await interaction.showModal(
     buildForm(
       encodeKey({ type: "modal-task", jobId }),

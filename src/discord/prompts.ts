@@ -30,7 +30,7 @@ export function cleanText(text: string): string {
 }
 
 /** True when the text has no character that shows anything. */
-export function isInvisible(text: string): boolean {
+function isInvisible(text: string): boolean {
   return text.replace(INVISIBLE, "") === "";
 }
 

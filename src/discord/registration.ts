@@ -11,7 +11,7 @@ import {
 import type { Command } from "./command.js";
 
 /** The bodies sent to Discord: each command's definition, limited to servers. */
-export function commandBodies(
+function commandBodies(
   commands: readonly Command[],
 ): RESTPostAPIChatInputApplicationCommandsJSONBody[] {
   return commands.map((c) => ({

@@ -17,7 +17,7 @@ import { en, type Texts, textsFor } from "./lang/index.js";
 import { memberMode } from "./modes.js";
 import { tellPrivately } from "./replies.js";
 
-export function settingsPanel(prefs: Preferences, fallbackMode: string, t: Texts = en) {
+function settingsPanel(prefs: Preferences, fallbackMode: string, t: Texts = en) {
   const w = t.settings;
   const mode = prefs.mode ?? fallbackMode;
   const choice = (name: SettingName, value: string, label: string, on: boolean) =>

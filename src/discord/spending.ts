@@ -1,19 +1,30 @@
 // Spending from an interaction: who asks (member, roles, channel), at which speed, and the
 // policy's answer (src/policy/ledger.ts), told privately when it refuses. Banned words are
 // looked for here too, in every prompt that would reach the proxy.
-import type { Interaction, RepliableInteraction } from "discord.js";
+import type { ChatInputCommandInteraction, Interaction, RepliableInteraction } from "discord.js";
 import { MJ_MODES, type MjMode } from "../config.js";
 import type { Spend } from "../jobs/job.js";
-import { policyMode } from "../policy/costs.js";
+import { policyMode, spendOfCommand } from "../policy/costs.js";
 import type { Refusal, Reservation, ReserveResult, SpendRequest } from "../policy/ledger.js";
 import { effectiveLimits, fallbackMode } from "../policy/limits.js";
-import type { PolicyMode } from "../policy/policy.js";
+import { POLICY_COMMANDS, type PolicyCommand, type PolicyMode } from "../policy/policy.js";
 import { WordMatcher } from "../policy/words.js";
 import type { BotContext } from "./context.js";
 import { textsFor } from "./lang/index.js";
 import { bannedWordReport, refusalWords } from "./lang/spending.js";
 import { tellPrivately, withdraw } from "./replies.js";
 import { roleIdsOf } from "./roles.js";
+
+/** What a command's job spends (video: by its quality), for commands/. */
+export { spendOfCommand };
+
+/** What a spending command spends (video: by its `quality`); null for one that does not. */
+export function spendOfInteraction(interaction: ChatInputCommandInteraction): Spend | null {
+  const name = interaction.commandName;
+  if (!(POLICY_COMMANDS as readonly string[]).includes(name)) return null;
+  const quality = interaction.options.getString("quality") === "720p" ? "720p" : "480p";
+  return spendOfCommand(name as PolicyCommand, quality);
+}
 
 export interface SpendAsk {
   spend: Spend;

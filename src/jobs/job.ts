@@ -1,7 +1,10 @@
-// A job: one proxy task followed on behalf of a member, and the Discord message that shows it.
-// The jobs layer knows tasks and where they are shown, not how (that is src/discord).
+// A job: one proxy task followed on behalf of a member, and the Discord message that shows it;
+// every change of its state besides a polled task's (submitted, failed, form confirmed,
+// cancelled), and the codes its failure and note hold. The jobs layer knows tasks and where
+// they are shown, not how (that is src/discord).
 import type { MjMode } from "../config.js";
-import type { MediaLink, Task, TaskButton, TaskStatus } from "../mj/task.js";
+import type { ProxyError } from "../mj/errors.js";
+import type { MediaLink, SubmitOutcome, Task, TaskButton, TaskStatus } from "../mj/task.js";
 import type { CostKey, PolicyCommand } from "../policy/policy.js";
 import type { SubmitRequest } from "./submit.js";
 
@@ -103,13 +106,16 @@ export interface Job {
   rank: number;
   previewUrl: string | null;
   result: JobResult | null;
-  /** Plain words for the member when the job failed or was closed. */
+  /**
+   * Why the job failed or was closed: a code (JOB_CODES, `#timed-out N`, `#proxy {…}`) that
+   * src/discord words in the member's language. Jobs saved before codes hold English words.
+   */
   failure: string | null;
   /** The prompt to prefill when the proxy waits for a form (status MODAL). */
   formPrompt: string | null;
   /** The member (owner or admin) at whose word the job ended: cancelled, credits back. */
   cancelledBy?: string;
-  /** Something the member should know about how the job ran. */
+  /** Something the member should know about how the job ran (a JOB_CODES code). */
   note?: string;
   /** What it spent; a Retry spends it again. Absent on jobs saved before the policy. */
   spend?: Spend;
@@ -211,7 +217,7 @@ export function newJobId(now = Date.now()): string {
 }
 
 /** The `state` a job's submit carries, by which its task can be found again. */
-export function stateTag(jobId: string): string {
+function stateTag(jobId: string): string {
   return `mjcord:${jobId}`;
 }
 
@@ -238,4 +244,123 @@ export function siblingJob(first: Job, n: number, taskId: string, prompt: string
     spend: { cost: "imagine", command: "imagine", jobs: 1 },
     message: { ...first.message, interactionToken: null, messageId: null },
   };
+}
+
+/**
+ * What a job's `failure` and `note` hold: a code that src/discord words in the language of
+ * the member who started the job (src/discord/lang/failures.ts). A job saved before codes
+ * holds plain English words, shown as they are (or recognised and translated).
+ */
+export const JOB_CODES = {
+  /** The store could not be written: nothing was sent or charged. */
+  storeDown: "#store-down",
+  /** The submit's answer was lost: the job may be running, and is looked for. */
+  mayBeRunning: "#may-be-running",
+  /** The form's prompt was not used: the proxy's account has Remix off. */
+  formSkipped: "#form-skipped",
+  /** The proxy stopped knowing the task for minutes on end: nothing runs. */
+  unknownToProxy: "#unknown-to-proxy",
+  /** The submit's answer was lost and its task never turned up among the proxy's jobs. */
+  neverFound: "#never-found",
+  /** The submit's answer was lost and this proxy's jobs cannot be looked up. */
+  cannotSearch: "#cannot-search",
+  /** The task ended failed (FAILURE, CANCEL): its reason, if any, is the result's failReason. */
+  couldNotMake: "#could-not-make",
+} as const;
+
+/** The prefix of a failure that is the job's deadline: `#timed-out <minutes>`. */
+export const TIMED_OUT_FAILURE = "#timed-out ";
+
+/** No result by the deadline, `minutes` after the job started (Midjourney may still finish). */
+export function timedOut(minutes: number): string {
+  return `${TIMED_OUT_FAILURE}${minutes}`;
+}
+
+/** The prefix of a failure that is the proxy's refusal: `#proxy {…ProxyError's fields}`. */
+export const PROXY_FAILURE = "#proxy ";
+
+/** A proxy's refusal as a job keeps it: the reason code, the numbers, what the proxy said. */
+export function proxyFailure(error: ProxyError): string {
+  const banned = error.properties.bannedWord;
+  return `${PROXY_FAILURE}${JSON.stringify({
+    kind: error.kind,
+    reason: error.reason,
+    code: error.code,
+    httpStatus: error.httpStatus,
+    description: error.description,
+    ...(typeof banned === "string" && banned !== "" && { bannedWord: banned }),
+  })}`;
+}
+
+// Every change of a job's state that is not a polled task state (the tracker's `advance`):
+// made here, so that each is made the same way wherever it happens.
+
+/** taskRank of an ended task: a job that failed or was cancelled takes no later state. */
+const ENDED_RANK = 4;
+
+/** Rank of a job whose form was sent: above MODAL (0), below SUBMITTED (1). */
+const CONFIRMED_RANK = 0.5;
+
+/** The job as the proxy's answer to its submit (or to its form) leaves it. */
+export function jobSubmitted(job: Job, outcome: SubmitOutcome): Job {
+  switch (outcome.kind) {
+    case "submitted":
+      return {
+        ...job,
+        taskId: outcome.taskId,
+        phase: outcome.queued ? "queued" : "waiting",
+        queueAhead: outcome.queueAhead,
+      };
+    case "modal":
+      // The account has Remix on (or the form was wanted): the proxy waits for the prompt.
+      return {
+        ...job,
+        taskId: outcome.taskId,
+        phase: "needs-form",
+        formPrompt: outcome.finalPrompt || job.prompt,
+      };
+    case "existed":
+      return { ...job, taskId: outcome.taskId };
+  }
+}
+
+/**
+ * The job failed or was closed, for the reason `failure` (a code; null: cancelled). `retry`: whether asking
+ * again could go differently and nothing can be running, so Retry keeps its request.
+ * `now`, when given, becomes its updatedAt.
+ */
+export function jobFailed(job: Job, failure: string | null, retry: boolean, now?: number): Job {
+  return {
+    ...job,
+    phase: "failed",
+    failure,
+    rank: ENDED_RANK,
+    request: retry ? job.request : null,
+    ...(now !== undefined && { updatedAt: now }),
+  };
+}
+
+/**
+ * The member sent the form of a task the proxy held in status MODAL, with `prompt`. A late
+ * poll that still says MODAL must not bring the form back, so its rank passes MODAL's.
+ */
+export function formConfirmed(job: Job, prompt: string, now: number): Job {
+  return {
+    ...job,
+    prompt,
+    formPrompt: null,
+    updatedAt: now,
+    phase: job.phase === "needs-form" ? "waiting" : job.phase,
+    rank: Math.max(job.rank, CONFIRMED_RANK),
+  };
+}
+
+/** A job closed at its deadline whose task ended after all: open again, to take that state. */
+export function jobReopened(job: Job): Job {
+  return { ...job, rank: 0, phase: "running", failure: null };
+}
+
+/** Ended at the word of member `by` (owner or admin): nothing to retry, credits back. */
+export function jobCancelled(job: Job, by: string, now: number): Job {
+  return { ...jobFailed(job, null, false, now), cancelledBy: by, previewUrl: null };
 }

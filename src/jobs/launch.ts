@@ -3,7 +3,8 @@
 // if that write fails nothing is sent. A submit whose answer is lost (a crash, a cut
 // connection, a timeout, a 5xx from a gateway in front) leaves a job that may be running:
 // no Retry, and the tracker looks for its task by that `state`. Member images stay out of
-// the record (images.ts).
+// the record (images.ts). A form the proxy waits for (status MODAL) is sent and recorded
+// the same way (confirmForm).
 import type { Logger } from "../log.js";
 import type { MjClient } from "../mj/client.js";
 import { ProxyError } from "../mj/errors.js";
@@ -11,7 +12,16 @@ import type { SubmitOutcome } from "../mj/task.js";
 import type { Ledger, Reservation } from "../policy/ledger.js";
 import { type Capabilities, featureOf } from "./capabilities.js";
 import { imagesKey, imagesOwner, restoreImages, setImagesAside } from "./images.js";
-import { type Job, siblingId, siblingJob } from "./job.js";
+import {
+  formConfirmed,
+  JOB_CODES,
+  type Job,
+  jobFailed,
+  jobSubmitted,
+  proxyFailure,
+  siblingId,
+  siblingJob,
+} from "./job.js";
 import type { JobStore } from "./store.js";
 import { type SubmitRequest, submitRequest } from "./submit.js";
 import type { Tracker } from "./tracker.js";
@@ -42,36 +52,6 @@ export interface LaunchOptions {
    * proxy, tied to the job (and its siblings) once the proxy has it or may have it.
    */
   reservation?: Reservation;
-}
-
-/**
- * What a job's `failure` and `note` hold when this layer sets them: a code that src/discord
- * words in the language of the member who started the job (a job saved before codes holds
- * plain English words, shown as they are).
- */
-export const JOB_CODES = {
-  /** The store could not be written: nothing was sent or charged. */
-  storeDown: "#store-down",
-  /** The submit's answer was lost: the job may be running, and is looked for. */
-  mayBeRunning: "#may-be-running",
-  /** The form's prompt was not used: the proxy's account has Remix off. */
-  formSkipped: "#form-skipped",
-} as const;
-
-/** The prefix of a failure that is the proxy's refusal: `#proxy {…ProxyError's fields}`. */
-export const PROXY_FAILURE = "#proxy ";
-
-/** A proxy's refusal as a job keeps it: the reason code, the numbers, what the proxy said. */
-export function proxyFailure(error: ProxyError): string {
-  const banned = error.properties.bannedWord;
-  return `${PROXY_FAILURE}${JSON.stringify({
-    kind: error.kind,
-    reason: error.reason,
-    code: error.code,
-    httpStatus: error.httpStatus,
-    description: error.description,
-    ...(typeof banned === "string" && banned !== "" && { bannedWord: banned }),
-  })}`;
 }
 
 /**
@@ -170,17 +150,46 @@ async function submit(
   return record(ctx, job, outcome, options);
 }
 
+/**
+ * Sends the member's prompt for a task the proxy holds in status MODAL (the job's form), and
+ * records the outcome as a submit's is recorded. Resolves with the job as it is to be shown.
+ * Rejects with the error when the proxy refused it (nothing runs) or its answer was lost:
+ * then the proxy may have taken the prompt, so the job is saved as confirmed and followed
+ * (the task runs under its own id).
+ */
+export async function confirmForm(ctx: LaunchContext, job: Job, prompt: string): Promise<Job> {
+  let outcome: SubmitOutcome;
+  try {
+    outcome = await ctx.proxy.modal({ taskId: job.taskId, prompt, mode: job.mode });
+  } catch (error) {
+    if (!(error instanceof ProxyError) || error.mayHaveSubmitted) {
+      const confirmed = formConfirmed(job, prompt, Date.now());
+      await ctx.store.putJob(confirmed);
+      await ctx.tracker.follow(confirmed);
+    }
+    throw error;
+  }
+  return record(ctx, job, outcome, { confirmedPrompt: prompt });
+}
+
+/** What recording an accepted submit needs to know (see LaunchOptions). */
+type RecordOptions = Pick<LaunchOptions, "promptsPerTask" | "parentPrompt" | "reservation"> & {
+  /** The prompt of the form the submit confirmed (confirmForm). */
+  confirmedPrompt?: string;
+};
+
 /** The proxy accepted the job: the job and any siblings are saved, or kept until they are. */
 async function record(
   ctx: LaunchContext,
   job: Job,
   outcome: SubmitOutcome & { formSkipped?: true },
-  options: LaunchOptions,
+  options: RecordOptions,
 ): Promise<Job> {
-  let accepted: Job = {
-    ...withOutcome(job, outcome),
-    prompt: options.promptsPerTask?.[0] ?? job.prompt,
-  };
+  const answered = jobSubmitted(job, outcome);
+  let accepted: Job =
+    options.confirmedPrompt === undefined
+      ? { ...answered, prompt: options.promptsPerTask?.[0] ?? job.prompt }
+      : formConfirmed(answered, options.confirmedPrompt, Date.now());
   if (outcome.formSkipped) {
     accepted = {
       ...accepted,
@@ -224,7 +233,11 @@ function jobIdsOf(job: Job, count: number): string[] {
 }
 
 /** Ties the reserved credits to the jobs the proxy has (the rest are given back). */
-async function charge(ctx: LaunchContext, options: LaunchOptions, jobIds: string[]) {
+async function charge(
+  ctx: LaunchContext,
+  options: Pick<LaunchOptions, "reservation">,
+  jobIds: string[],
+) {
   const { reservation } = options;
   if (!reservation) return;
   await ctx.ledger.commit(reservation, jobIds).catch((error: unknown) => {
@@ -256,42 +269,13 @@ async function giveBack(ctx: LaunchContext, options: LaunchOptions) {
   });
 }
 
+/** Refused before anything ran: shown by the launcher itself, so delivered already. */
 function refused(job: Job, failure: string, retryable: boolean): Job {
-  return {
-    ...job,
-    phase: "failed",
-    failure,
-    rank: 4,
-    delivered: true,
-    request: retryable ? job.request : null,
-  };
+  return { ...jobFailed(job, failure, retryable), delivered: true };
 }
 
 async function save(ctx: LaunchContext, job: Job, problem: string): Promise<void> {
   await ctx.store.putJob(job).catch((error: unknown) => {
     ctx.log.error({ err: error, jobId: job.id }, problem);
   });
-}
-
-/** A job as the proxy's answer leaves it. */
-export function withOutcome(job: Job, outcome: SubmitOutcome): Job {
-  switch (outcome.kind) {
-    case "submitted":
-      return {
-        ...job,
-        taskId: outcome.taskId,
-        phase: outcome.queued ? "queued" : "waiting",
-        queueAhead: outcome.queueAhead,
-      };
-    case "modal":
-      // The account has Remix on (or the form was wanted): the proxy waits for the prompt.
-      return {
-        ...job,
-        taskId: outcome.taskId,
-        phase: "needs-form",
-        formPrompt: outcome.finalPrompt || job.prompt,
-      };
-    case "existed":
-      return { ...job, taskId: outcome.taskId };
-  }
 }

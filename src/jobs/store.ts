@@ -176,7 +176,7 @@ export class JobStore {
 
   async putJob(job: Job): Promise<void> {
     await this.keyv.set(`job:${job.id}`, job);
-    for (const taskId of job.taskId.split(",")) await this.keyv.set(`task:${taskId}`, job.id);
+    await this.keyv.set(`task:${job.taskId}`, job.id);
   }
 
   /** The job that follows a proxy task. */

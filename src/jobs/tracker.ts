@@ -7,11 +7,22 @@
 // tick is one attempt with a short timeout: a hanging proxy costs one tick a few seconds.
 import type { Logger } from "../log.js";
 import type { ReadOptions } from "../mj/client.js";
-import { plainWords } from "../mj/messages.js";
 import { isTerminal, type Task, taskRank } from "../mj/task.js";
 import type { Ledger } from "../policy/ledger.js";
 import { imagesKey } from "./images.js";
-import { hasEnded, type Job, type JobPhase, resultOf, siblingId, siblingJob } from "./job.js";
+import {
+  hasEnded,
+  JOB_CODES,
+  type Job,
+  type JobPhase,
+  jobCancelled,
+  jobFailed,
+  jobReopened,
+  resultOf,
+  siblingId,
+  siblingJob,
+  timedOut,
+} from "./job.js";
 import type { JobStore } from "./store.js";
 
 export interface TaskSource {
@@ -143,17 +154,8 @@ export class Tracker {
   async cancel(jobId: string, by: string): Promise<Job | null> {
     const job = await this.options.store.getJob(jobId);
     if (!job || hasEnded(job)) return null;
-    const ended: Job = {
-      ...job,
-      phase: "failed",
-      rank: 4,
-      cancelledBy: by,
-      failure: null,
-      previewUrl: null,
-      // Nothing to retry: the member chose to stop it.
-      request: null,
-      updatedAt: this.now(),
-    };
+    // Nothing to retry: the member chose to stop it.
+    const ended = jobCancelled(job, by, this.now());
     this.absentSince.delete(jobId);
     await this.save(ended);
     return ended;
@@ -212,10 +214,8 @@ export class Tracker {
       queueAhead: phase === "queued" ? job.queueAhead : null,
       previewUrl: isTerminal(task.status) ? job.previewUrl : task.imageUrl,
       result: isTerminal(task.status) ? resultOf(task) : null,
-      failure:
-        phase === "failed"
-          ? plainWords(task.failReason) || "Midjourney could not make this job."
-          : job.failure,
+      // The task's own reason is kept with its result (failReason); src/discord words both.
+      failure: phase === "failed" ? JOB_CODES.couldNotMake : job.failure,
       formPrompt:
         phase === "needs-form"
           ? task.finalPrompt || task.promptEn || task.prompt || job.formPrompt || job.prompt
@@ -461,10 +461,7 @@ export class Tracker {
     if (now - since < (this.options.unknownGraceMs ?? 3 * MINUTE)) return;
     this.absentSince.delete(job.id);
     // Unknown for minutes on end: nothing runs, so Retry (the request) stays.
-    await this.fail(
-      job,
-      "The proxy no longer knows this job, so it cannot be finished. Please start it again.",
-    );
+    await this.fail(job, JOB_CODES.unknownToProxy, true);
   }
 
   /**
@@ -500,11 +497,11 @@ export class Tracker {
     }
     for (const job of searching) {
       await this.guarded(job, async () => {
-        if (!this.searchSupported) return this.giveUp(job, CANNOT_SEARCH);
+        if (!this.searchSupported) return this.giveUp(job, JOB_CODES.cannotSearch);
         const found = recent === null ? [] : tasksOf(job, recent);
         if (found.length > 0) return this.adopt(job, found);
         if (now - (job.searchSince ?? now) >= (this.options.searchMs ?? 5 * MINUTE)) {
-          await this.giveUp(job, NOT_FOUND);
+          await this.giveUp(job, JOB_CODES.neverFound);
         }
       });
     }
@@ -537,23 +534,19 @@ export class Tracker {
 
   /** A job whose task could not be found: closed, without Retry (it may exist after all). */
   private giveUp(job: Job, failure: string): Promise<void> {
-    return this.fail({ ...job, request: null, searchSince: null }, failure);
+    return this.fail({ ...job, searchSince: null }, failure, false);
   }
 
   /** Past the deadline: closed without Retry (the task may still run), but watched a while. */
   private async close(job: Job): Promise<void> {
-    if (job.taskId === "") return this.giveUp(job, NOT_FOUND);
+    if (job.taskId === "") return this.giveUp(job, JOB_CODES.neverFound);
     const minutes = Math.round((job.deadlineAt - job.createdAt) / 60_000);
     const watched: Job = {
       ...job,
-      request: null,
       watchUntil: this.now() + (this.options.watchMs ?? 120 * MINUTE),
     };
     await this.options.store.addWatched(job.id);
-    await this.fail(
-      watched,
-      `No result after ${minutes} ${minutes === 1 ? "minute" : "minutes"}. Midjourney may still finish it: if it does, it will show up here.`,
-    );
+    await this.fail(watched, timedOut(minutes), false);
   }
 
   /** Now and then: the closed jobs still watched, shown after all if their task succeeded. */
@@ -573,8 +566,11 @@ export class Tracker {
       const task = tasks.get(job.taskId);
       if (!task || !isTerminal(task.status)) continue;
       await this.guarded(job, async () => {
-        const reopened: Job = { ...job, rank: 0, phase: "running", failure: null };
-        const next: Job = { ...this.advance(reopened, task), delivered: false, watchUntil: null };
+        const next: Job = {
+          ...this.advance(jobReopened(job), task),
+          delivered: false,
+          watchUntil: null,
+        };
         await this.follow(next);
         await store.removeWatched(next.id);
         await this.save(next);
@@ -582,8 +578,9 @@ export class Tracker {
     }
   }
 
-  private async fail(job: Job, failure: string): Promise<void> {
-    await this.save({ ...job, phase: "failed", failure, rank: 4, updatedAt: this.now() });
+  /** Ends the job for the reason `failure` (a code); `retry`: whether Retry is offered. */
+  private async fail(job: Job, failure: string, retry: boolean): Promise<void> {
+    await this.save(jobFailed(job, failure, retry, this.now()));
   }
 
   /**
@@ -619,11 +616,6 @@ export class Tracker {
   }
 }
 
-const NOT_FOUND =
-  "The proxy never confirmed this job, and it did not turn up among the proxy's jobs, so it most likely never started. Start it again if you still want it.";
-const CANNOT_SEARCH =
-  "The proxy never confirmed this job, and this proxy's jobs cannot be looked up. It may have been made all the same, but the bot cannot show it.";
-
 /** The tasks a job's submit made, found by its state: itself, or `<state>::1…n` in order. */
 function tasksOf(job: Job, recent: Task[]): Task[] {
   const state = job.state || `mjcord:${job.id}`;
@@ -648,10 +640,7 @@ function changes(job: Job, task: Task): boolean {
   );
 }
 
-/** Rank of a job whose form was sent: above MODAL (0), below SUBMITTED (1). */
-export const CONFIRMED_RANK = 0.5;
-
-export function phaseOf(task: Pick<Task, "status">): JobPhase {
+function phaseOf(task: Pick<Task, "status">): JobPhase {
   switch (task.status) {
     case "SUCCESS":
       return "done";

@@ -339,15 +339,6 @@ export function classifyButton(button: ProxyButton): ButtonInfo {
   return info;
 }
 
-/** Classifies a task's buttons in order; drops hidden ones and entries without a customId. */
-export function catalogueButtons(buttons: readonly ProxyButton[] | null | undefined): ButtonInfo[] {
-  if (!Array.isArray(buttons)) return [];
-  return buttons
-    .filter((b) => b && typeof b.customId === "string" && b.customId.trim() !== "")
-    .map(classifyButton)
-    .filter((info) => !info.hidden);
-}
-
 /** Removes a leading keycap (`1️⃣ `…`9️⃣ `, `🔟 `) from a describe/shorten prompt line. */
 export function stripKeycap(line: string): string {
   return line.replace(/^\s*(?:[0-9#*]\ufe0f?\u20e3|\u{1f51f})\s*/u, "");

@@ -4,7 +4,7 @@ import { failureWords, noteWords } from "../../src/discord/lang/failures.js";
 import { langOf, textsFor } from "../../src/discord/lang/index.js";
 import { proxyText, proxyWords } from "../../src/discord/lang/proxy.js";
 import { zhCN } from "../../src/discord/lang/zh-CN.js";
-import { JOB_CODES, proxyFailure } from "../../src/jobs/launch.js";
+import { JOB_CODES, proxyFailure, timedOut } from "../../src/jobs/job.js";
 import { ProxyError } from "../../src/mj/errors.js";
 
 describe("the member's language", () => {
@@ -81,7 +81,23 @@ describe("a job's failure and note", () => {
     );
   });
 
-  it("English sentences stored by the tracker or before codes are translated; others shown as they are", () => {
+  it("the tracker's codes are worded in the member's language", () => {
+    for (const key of ["unknownToProxy", "neverFound", "cannotSearch"] as const) {
+      expect(failureWords(job({ failure: JOB_CODES[key], locale: "zh-CN" }))).toBe(
+        zhCN.failure[key],
+      );
+      expect(failureWords(job({ failure: JOB_CODES[key] }))).toBe(en.failure[key]);
+    }
+    expect(failureWords(job({ failure: timedOut(30), locale: "zh-CN" }))).toBe(
+      zhCN.failure.timedOut(30),
+    );
+    expect(failureWords(job({ failure: timedOut(1) }))).toBe(en.failure.timedOut(1));
+    expect(failureWords(job({ failure: JOB_CODES.couldNotMake, locale: "zh-CN" }))).toBe(
+      zhCN.failure.couldNotMake,
+    );
+  });
+
+  it("English sentences stored before codes are translated; others shown as they are", () => {
     expect(failureWords(job({ failure: en.failure.neverFound, locale: "zh-CN" }))).toBe(
       zhCN.failure.neverFound,
     );

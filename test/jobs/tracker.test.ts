@@ -1,6 +1,7 @@
 import Keyv from "keyv";
 import { afterEach, describe, expect, it } from "vitest";
-import type { Job } from "../../src/jobs/job.js";
+import { failureWords } from "../../src/discord/lang/failures.js";
+import { JOB_CODES, type Job, timedOut } from "../../src/jobs/job.js";
 import { JobStore } from "../../src/jobs/store.js";
 import { type TaskSource, Tracker, type TrackerOptions } from "../../src/jobs/tracker.js";
 import type { ReadOptions } from "../../src/mj/client.js";
@@ -384,8 +385,8 @@ describe("finishing a job", () => {
     expect(w.shown).toHaveLength(1);
     const job = await w.job("j1");
     expect(job).toMatchObject({ phase: "failed", delivered: true });
-    expect(job.failure).toEqual(expect.any(String));
-    expect(job.failure?.length).toBeGreaterThan(0);
+    expect(job.failure).toBe(JOB_CODES.couldNotMake);
+    expect(failureWords(job).length).toBeGreaterThan(0);
     expect(job.request).not.toBeNull(); // Retry can submit it again
     expect(await w.store.inFlight()).toEqual([]);
   });
@@ -438,9 +439,10 @@ describe("jobs that never finish", () => {
     await w.step();
     const job = await w.job("j1");
     expect(job.phase).toBe("failed");
-    expect(job.failure).toMatch(/30 minutes/);
-    expect(job.failure).toMatch(/may still/);
-    expect(job.failure).not.toMatch(/try again/i);
+    expect(job.failure).toBe(timedOut(30));
+    expect(failureWords(job)).toMatch(/30 minutes/);
+    expect(failureWords(job)).toMatch(/may still/);
+    expect(failureWords(job)).not.toMatch(/try again/i);
     expect(job.request).toBeNull(); // no Retry: the task may still be running
     expect(job.delivered).toBe(true);
     expect(w.shown.at(-1)).toMatchObject({ id: "j1", phase: "failed" });
@@ -494,7 +496,8 @@ describe("a task the proxy does not know for a while", () => {
     await w.step();
     const job = await w.job("j1");
     expect(job.phase).toBe("failed");
-    expect(job.failure).toMatch(/no longer knows/);
+    expect(job.failure).toBe(JOB_CODES.unknownToProxy);
+    expect(failureWords(job)).toMatch(/no longer knows/);
     expect(job.request).not.toBeNull();
     expect(w.shown).toHaveLength(1);
     expect(await w.store.inFlight()).toEqual([]);
@@ -632,7 +635,8 @@ describe("a job whose submit got no clear answer (no task id)", () => {
     await w.step();
     const job = await w.job("j1");
     expect(job).toMatchObject({ phase: "failed", request: null, delivered: true });
-    expect(job.failure).toMatch(/never confirmed/);
+    expect(job.failure).toBe(JOB_CODES.neverFound);
+    expect(failureWords(job)).toMatch(/never confirmed/);
     expect(await w.store.inFlight()).toEqual([]);
   });
 
@@ -662,7 +666,8 @@ describe("a job whose submit got no clear answer (no task id)", () => {
     await w.step();
     const job = await w.job("j1");
     expect(job).toMatchObject({ phase: "failed", request: null });
-    expect(job.failure).toMatch(/cannot be looked up/);
+    expect(job.failure).toBe(JOB_CODES.cannotSearch);
+    expect(failureWords(job)).toMatch(/cannot be looked up/);
   });
 
   it("a search that fails for a while is tried again on the next tick", async () => {

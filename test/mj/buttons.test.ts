@@ -2,7 +2,6 @@
 import { describe, expect, it } from "vitest";
 import {
   type ButtonKind,
-  catalogueButtons,
   classifyButton,
   type ProxyButton,
   stripKeycap,
@@ -360,23 +359,6 @@ describe("accepted on /submit/action (§8.7)", () => {
   });
 });
 
-describe("catalogueButtons", () => {
-  it("classifies in order and drops hidden buttons and entries without a customId", () => {
-    const out = catalogueButtons([
-      { customId: `MJ::JOB::upsample::1::${H}`, label: "U1" },
-      { customId: `MJ::BOOKMARK::${H}`, emoji: "❤️" },
-      { customId: "" },
-      { customId: `MJ::JOB::reroll::0::${H}::SOLO`, emoji: "🔄" },
-    ]);
-    expect(out.map((b) => b.kind)).toEqual(["upscale", "reroll"]);
-  });
-
-  it("tolerates a missing array", () => {
-    expect(catalogueButtons(null)).toEqual([]);
-    expect(catalogueButtons(undefined)).toEqual([]);
-  });
-});
-
 describe("stripKeycap", () => {
   it("removes a leading keycap and the space after it", () => {
     expect(stripKeycap("1️⃣ a fox in the snow --ar 1:1")).toBe("a fox in the snow --ar 1:1");
@@ -419,11 +401,10 @@ describe("every fixture's buttons", () => {
       if (b.emoji !== undefined) expect(b.emoji).toBe(button.emoji);
       if (button.label) expect(b.label).toBe(button.label);
     }
-    const shown = catalogueButtons(buttons);
-    const bookmarks = buttons.filter((b) => b.customId.startsWith("MJ::BOOKMARK::"));
-    expect(shown).toHaveLength(buttons.length - bookmarks.length);
-    expect(shown.map((b) => b.customId)).toEqual(
-      buttons.filter((b) => !bookmarks.includes(b)).map((b) => b.customId),
+    // Only bookmarks (❤️) are hidden.
+    const hidden = buttons.filter((b) => classifyButton(b).hidden);
+    expect(hidden.map((b) => b.customId)).toEqual(
+      buttons.filter((b) => b.customId.startsWith("MJ::BOOKMARK::")).map((b) => b.customId),
     );
   });
 });

@@ -56,6 +56,9 @@ export const en = {
       `Blend of ${count} images${shape ? `, ${shape}` : ""}`,
     describePrompt: (name: string) => `Describe ${name}`,
     swapfacePrompt: "Face swap",
+    // Components V2 galleries (results with several pictures or videos): each item's alt text.
+    galleryPicture: (n: number, total: number) => `Picture ${n} of ${total}`,
+    galleryVideo: (n: number, total: number) => `Video ${n} of ${total}`,
   },
 
   /** Why a job ended without a result (beyond what the proxy said). */
@@ -239,6 +242,8 @@ export const en = {
   presses: {
     notMine: "This button is not one of mine.",
     resultUnknown: "This result is no longer known to the proxy, so its buttons cannot be used.",
+    proxyUnreachable:
+      "The Midjourney proxy is not answering, so this result's buttons cannot be used right now. Try again in a minute.",
     ownerUnknown:
       "The owner of this result is no longer known, so its buttons cannot be used. Start your own with /imagine.",
     onlyOwner: (ownerId: string) =>

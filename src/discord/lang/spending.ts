@@ -5,7 +5,7 @@ import type { PolicyCommand, PolicyMode } from "../../policy/policy.js";
 import type { Texts } from "./en.js";
 
 /** A Discord timestamp shown relative to the reader ("in 5 hours"). */
-export const relativeTime = (ms: number) => `<t:${Math.ceil(ms / 1000)}:R>`;
+const relativeTime = (ms: number) => `<t:${Math.ceil(ms / 1000)}:R>`;
 
 /** Credits as a member reads them: 2, 0.5, 1.25; "1 credit", "3 credits". */
 export function credits(t: Texts, n: number): string {

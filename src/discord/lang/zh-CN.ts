@@ -52,6 +52,9 @@ export const zhCN: Texts = {
       `混合 ${count} 张图片${shape ? `，${({ portrait: "竖版", square: "方形", landscape: "横版" } as Record<string, string>)[shape] ?? shape}` : ""}`,
     describePrompt: (name) => `以图生文：${name}`,
     swapfacePrompt: "换脸",
+    // Components V2 画廊（多张图片或多个视频的结果）：每一项的替代文字。
+    galleryPicture: (n, total) => `第 ${n} 张图片，共 ${total} 项`,
+    galleryVideo: (n, total) => `第 ${n} 个视频，共 ${total} 项`,
   },
 
   failure: {
@@ -190,6 +193,7 @@ export const zhCN: Texts = {
   presses: {
     notMine: "这个按钮不是我发出的。",
     resultUnknown: "代理已找不到这个结果，它的按钮无法使用。",
+    proxyUnreachable: "Midjourney 代理暂时没有响应，这个结果的按钮现在无法使用。请过一分钟再试。",
     ownerUnknown: "已无法确定这个结果的主人，它的按钮无法使用。请用 /imagine 生成你自己的图片。",
     onlyOwner: (ownerId) =>
       `只有 <@${ownerId}> 可以使用这个结果上的按钮。请用 /imagine 生成你自己的图片。`,

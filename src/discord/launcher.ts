@@ -1,21 +1,16 @@
 // Starting a job from an interaction: the policy's word first (banned words, then the
 // credits, reserved in one step), then acknowledge (a public reply that becomes the job's
-// message), write it ahead, submit, record and follow it (src/jobs/launch.ts), and show its
-// first state.
-import type {
-  ButtonInteraction,
-  ChatInputCommandInteraction,
-  ModalSubmitInteraction,
-} from "discord.js";
+// message, see replies.ts), write it ahead, submit, record and follow it
+// (src/jobs/launch.ts), and show its first state.
 import type { MjMode } from "../config.js";
 import { imagesOwner, imagesTtlMs } from "../jobs/images.js";
 import { type Job, type JobKind, newJob, type Spend } from "../jobs/job.js";
-import { launch, withImages, withOutcome } from "../jobs/launch.js";
+import { launch, withImages } from "../jobs/launch.js";
 import type { SubmitRequest } from "../jobs/submit.js";
 import type { BotContext } from "./context.js";
 import { textsFor } from "./lang/index.js";
 import { memberMode } from "./modes.js";
-import { tellPrivately } from "./replies.js";
+import { acknowledge, type JobInteraction, tellPrivately } from "./replies.js";
 import {
   bannedWordIn,
   commandLabel,
@@ -25,11 +20,6 @@ import {
   runMode,
   type SpendAsk,
 } from "./spending.js";
-
-export type JobInteraction =
-  | ChatInputCommandInteraction
-  | ButtonInteraction
-  | ModalSubmitInteraction;
 
 export interface JobSpec {
   kind: JobKind;
@@ -120,13 +110,18 @@ export async function launchJob(
     ...(spec.promptsPerTask ? { promptsPerTask: spec.promptsPerTask } : {}),
     ...(spec.parentPrompt !== undefined ? { parentPrompt: spec.parentPrompt } : {}),
   });
+  await showFirst(ctx, job);
+  return job;
+}
+
+/** Shows a job's first state; should that fail, the tracker shows the next. */
+export async function showFirst(ctx: BotContext, job: Job): Promise<void> {
   await ctx.presenter.show(job).catch((error: unknown) => {
     ctx.log.warn(
       { err: error, jobId: job.id },
       "first state not shown; the tracker will show the next",
     );
   });
-  return job;
 }
 
 /** Whether a command's `mode` option chose the mode. */
@@ -137,20 +132,8 @@ function modeOptionGiven(interaction: JobInteraction): boolean {
 }
 
 /** Every prompt the request would send to the proxy (Imagine all: the four it imagines). */
-export function promptsSent(spec: Pick<JobSpec, "request" | "promptsPerTask">): string[] {
+function promptsSent(spec: Pick<JobSpec, "request" | "promptsPerTask">): string[] {
   const { request } = spec;
   const own = "prompt" in request ? [request.prompt] : [];
   return [...own, ...(spec.promptsPerTask ?? [])];
 }
-
-/** Makes sure the interaction has a public reply (the job's message) and returns its id. */
-async function acknowledge(interaction: JobInteraction): Promise<string | null> {
-  if (interaction.deferred || interaction.replied) {
-    return (await interaction.fetchReply()).id;
-  }
-  const response = await interaction.deferReply({ withResponse: true });
-  return response.resource?.message?.id ?? null;
-}
-
-/** A job as the proxy's answer leaves it (used where a form confirms a MODAL task). */
-export { withOutcome };
