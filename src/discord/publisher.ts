@@ -394,13 +394,32 @@ function files(view: MessageView): RawFile[] {
 }
 
 function payload(view: MessageView): Record<string, unknown> {
+  // On an edit the attachments list is the complete set to keep.
+  const attachments = view.files.map((f, id) => ({ id: String(id), filename: f.name }));
+  if (view.flags) {
+    // A Components V2 result (a gallery). A job's message starts plain (a deferred reply
+    // cannot carry IS_COMPONENTS_V2, and progress shows its preview in an embed), and its
+    // final edit adds the flag. Discord allows adding it on an edit, never removing it
+    // (docs "Using Message Components"; discord-api-docs PR #7560 and issue #7515: after a
+    // deferred reply the flag goes on the edit of @original); the edit that adds it must
+    // clear the legacy fields, `content` and `embeds` set to null (discord.js guide,
+    // "Components V2", Limitations; discordjs/guide PR #1620). Whether a result is a gallery
+    // depends on the result only (gallery.ts), so no later state of the job is plain again.
+    return {
+      flags: view.flags,
+      content: null,
+      embeds: null,
+      components: view.components,
+      allowed_mentions: view.allowed_mentions,
+      attachments,
+    };
+  }
   return {
     content: view.content,
     embeds: view.embeds,
     components: view.components,
     allowed_mentions: view.allowed_mentions,
-    // On an edit the attachments list is the complete set to keep.
-    attachments: view.files.map((f, id) => ({ id: String(id), filename: f.name })),
+    attachments,
   };
 }
 

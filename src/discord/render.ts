@@ -10,6 +10,12 @@ import {
   resultRows,
   rows,
 } from "./components.js";
+import {
+  galleryComponents,
+  IS_COMPONENTS_V2,
+  showsAsGallery,
+  type ViewComponent,
+} from "./gallery.js";
 import { failureWords, noteWords } from "./lang/failures.js";
 import { en, type Texts, textsFor } from "./lang/index.js";
 import { cleanText } from "./prompts.js";
@@ -25,12 +31,18 @@ export interface ResultMedia {
   links: string[];
 }
 
+/**
+ * A message as the bot sends it. A plain message has its words in `content`; a Components V2
+ * one (`flags` = IS_COMPONENTS_V2: a result with several pictures or videos) has them in a
+ * Text Display among its `components`, next to a Media Gallery, and no content or embeds.
+ */
 export interface MessageView {
   content: string;
   embeds: APIEmbed[];
-  components: Row[];
+  components: ViewComponent[];
   files: MessageFile[];
   allowed_mentions: { parse: []; users: string[] };
+  flags?: typeof IS_COMPONENTS_V2;
 }
 
 const CONTENT_LIMIT = 2000;
@@ -224,12 +236,22 @@ export function renderJob(job: Job, media?: ResultMedia, offers: Offers = ALL_OF
   // The prompt gives way to everything else: links and reasons are never cut.
   const rest = lines.join("\n");
   const room = CONTENT_LIMIT - rest.length - HEADLINE_OVERHEAD;
-  const content = [
-    headline(job, Math.max(MIN_PROMPT, Math.min(MAX_PROMPT, room)), t),
-    ...lines,
-  ].join("\n");
+  const content = capContent(
+    [headline(job, Math.max(MIN_PROMPT, Math.min(MAX_PROMPT, room)), t), ...lines].join("\n"),
+  );
+  if (job.phase === "done" && job.result && showsAsGallery(media)) {
+    // Several pictures or videos: the same words and buttons around a gallery of them.
+    return {
+      content: "",
+      embeds: [],
+      components: galleryComponents(content, media, components, t),
+      files,
+      allowed_mentions: mentionOnly(job.userId),
+      flags: IS_COMPONENTS_V2,
+    };
+  }
   return {
-    content: capContent(content),
+    content,
     embeds,
     components,
     files,

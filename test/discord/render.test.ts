@@ -1,6 +1,7 @@
 import { ButtonStyle, ComponentType } from "discord.js";
 import { describe, expect, it } from "vitest";
 import { ALL_OFFERS, decodeKey } from "../../src/discord/components.js";
+import { viewRows, viewText } from "../../src/discord/gallery.js";
 import {
   type MessageView,
   mentionOnly,
@@ -20,7 +21,7 @@ function makeJob(overrides: Partial<Job> = {}): Job {
   return testJob({ userId: USER, ...overrides });
 }
 
-const buttonsOf = (view: MessageView) => view.components.flatMap((r) => r.components);
+const buttonsOf = (view: MessageView) => viewRows(view).flatMap((r) => r.components);
 
 function doneJob(overrides: Partial<Job> = {}): Job {
   const task = fixtureTask("task-imagine-success.json");
@@ -178,7 +179,8 @@ describe("renderJob by phase", () => {
     ];
     const view = renderJob(doneJob(), { files: [], links });
     expect(view.files).toEqual([]);
-    const lines = view.content.split("\n");
+    // Two of them: a gallery, whose words list the links as a plain message would.
+    const lines = viewText(view).split("\n");
     for (const link of links) expect(lines).toContain(link);
   });
 
@@ -299,8 +301,8 @@ describe("prompts are shown safely", () => {
         `https://cdn.discordapp.com/attachments/1372845222307958867/140182993451234567${i}/video_${i}_3f7c2a91-5b8e-4d2c-9a61-0e4b7d12c8af.mp4?ex=6891d081&is=68907f01&hm=0f2a693e93e2ed7008feb5b7714bbab236e3907e64188199e3be1ae367f49c40&`,
     );
     const view = renderJob(doneJob({ prompt: "word ".repeat(1200) }), { files: [], links });
-    expect(view.content.length).toBeLessThanOrEqual(2000);
-    const lines = view.content.split("\n");
+    expect(viewText(view).length).toBeLessThanOrEqual(2000);
+    const lines = viewText(view).split("\n");
     for (const link of links) expect(lines).toContain(link);
   });
 

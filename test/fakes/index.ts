@@ -24,6 +24,7 @@ import {
   selectOption,
   submitModal,
 } from "./member.js";
+import { type GalleryItem, galleryOf, isComponentsV2 } from "./messages.js";
 import {
   allowBotPermissions,
   closeDms,
@@ -51,6 +52,7 @@ import {
 
 export type { FailOptions, RateLimitOptions, RequestMatch } from "./faults.js";
 export type { CommandOptions, MemberFile, ModalAnswers, OptionValue } from "./member.js";
+export type { GalleryItem } from "./messages.js";
 export type { PermissionName } from "./permissions.js";
 export type {
   CallbackRecord,
@@ -425,6 +427,22 @@ export class FakeDiscord {
     };
     for (const c of this.message(messageId)?.components ?? []) visit(c);
     return out;
+  }
+
+  /** Whether a message is a Components V2 one (flag IS_COMPONENTS_V2): text and media in components. */
+  isComponentsV2(messageId: string): boolean {
+    const msg = this.message(messageId);
+    return msg !== undefined && isComponentsV2(msg);
+  }
+
+  /**
+   * What a message's Media Galleries show, in order: each item's URL as the bot sent it, its
+   * alt text, and the attachment an `attachment://` URL names. A plain message has none.
+   * (A V2 message's words are its `content`: the fake keeps its Text Displays there.)
+   */
+  gallery(messageId: string): GalleryItem[] {
+    const msg = this.message(messageId);
+    return msg ? galleryOf(msg) : [];
   }
 
   /** The channel's messages (default the guild channel), oldest first, without deleted ones. */

@@ -11,6 +11,101 @@ type Json = Record<string, unknown>;
 
 const FLAG_EPHEMERAL = 64;
 const FLAG_LOADING = 128;
+export const FLAG_COMPONENTS_V2 = 1 << 15;
+
+/** Whether a message is a Components V2 one: its words and media are in its components. */
+export function isComponentsV2(msg: Pick<FakeMessage, "flags">): boolean {
+  return (msg.flags & FLAG_COMPONENTS_V2) !== 0;
+}
+
+/** The Text Displays of a component tree, in order (what a V2 message reads). */
+export function textDisplays(components: readonly Json[]): string[] {
+  const out: string[] = [];
+  const visit = (c: Json) => {
+    if (c.type === 10 && typeof c.content === "string") out.push(c.content);
+    for (const key of ["components", "accessory", "component"]) {
+      const v = c[key];
+      if (Array.isArray(v)) for (const child of v) visit(child as Json);
+      else if (v && typeof v === "object") visit(v as Json);
+    }
+  };
+  for (const c of components) visit(c);
+  return out;
+}
+
+/** One item of a Media Gallery: the URL the bot gave, and the attachment it names, if any. */
+export interface GalleryItem {
+  url: string;
+  description?: string;
+  attachment?: StoredAttachment;
+}
+
+/** The items of a message's Media Galleries, in order, `attachment://` resolved. */
+export function galleryOf(msg: FakeMessage): GalleryItem[] {
+  const out: GalleryItem[] = [];
+  const visit = (c: Json) => {
+    if (c.type === 12) {
+      for (const item of Array.isArray(c.items) ? (c.items as Json[]) : []) {
+        const url = String((item.media as Json | undefined)?.url ?? "");
+        const attachment = attachmentNamed(msg, url);
+        out.push({
+          url,
+          ...(typeof item.description === "string" ? { description: item.description } : {}),
+          ...(attachment ? { attachment } : {}),
+        });
+      }
+    }
+    if (Array.isArray(c.components)) for (const child of c.components) visit(child as Json);
+  };
+  for (const c of msg.components) visit(c);
+  return out;
+}
+
+function attachmentNamed(msg: FakeMessage, url: string): StoredAttachment | undefined {
+  if (!url.startsWith("attachment://")) return undefined;
+  const name = url.slice("attachment://".length);
+  return msg.attachments.find(
+    (a) => a.filename === name || a.filename === name.replace(/[^\w.-]+/g, "_"),
+  );
+}
+
+/**
+ * A V2 message's components as Discord answers them: every `attachment://` media item
+ * resolved to the attachment's CDN URL, with its type, size and id.
+ */
+function resolvedComponents(msg: FakeMessage): Json[] {
+  const media = (m: unknown): Json | undefined => {
+    if (!m || typeof m !== "object") return undefined;
+    const url = String((m as Json).url ?? "");
+    const a = attachmentNamed(msg, url);
+    if (!a) return { url, proxy_url: url, width: null, height: null, content_type: null };
+    return {
+      url: a.url,
+      proxy_url: a.proxyUrl,
+      width: a.width ?? null,
+      height: a.height ?? null,
+      content_type: a.contentType,
+      attachment_id: a.id,
+    };
+  };
+  const visit = (c: Json): Json => {
+    const copy: Json = { ...c };
+    if (Array.isArray(c.components)) copy.components = (c.components as Json[]).map(visit);
+    if (c.accessory && typeof c.accessory === "object") copy.accessory = visit(c.accessory as Json);
+    if (c.type === 12 && Array.isArray(c.items)) {
+      copy.items = (c.items as Json[]).map((item) => ({
+        description: null,
+        spoiler: false,
+        ...item,
+        media: media(item.media),
+      }));
+    }
+    if (c.type === 11) copy.media = media(c.media);
+    if (c.type === 13) copy.file = media(c.file);
+    return copy;
+  };
+  return msg.components.map(visit);
+}
 
 /** Width and height of a PNG or GIF, read from its header. */
 export function imageSize(bytes: Uint8Array): { width: number; height: number } | undefined {
@@ -217,9 +312,26 @@ export function createMessage(state: FakeState, init: CreateInit): FakeMessage {
     ...(ephemeral && init.visibleTo ? { visibleTo: init.visibleTo } : {}),
     writes: [write("create", init.via, body, init.files)],
   };
+  readsV2(msg);
   state.messages.set(msg.id, msg);
   state.changed();
   return msg;
+}
+
+/** What an edit of `msg` is checked against (rules.ts `MessageCheck`): what the message has now. */
+export function existingOf(msg: FakeMessage | undefined) {
+  return {
+    existingAttachmentIds: msg?.attachments.map((a) => a.id) ?? [],
+    existingAttachments: msg?.attachments.map((a) => ({ id: a.id, filename: a.filename })) ?? [],
+    existingFlags: msg?.flags ?? 0,
+    existingContent: msg && !isComponentsV2(msg) ? msg.content : "",
+    existingEmbeds: msg?.embeds.length ?? 0,
+  };
+}
+
+/** A V2 message reads its Text Displays: they are what `content` holds for tests. */
+function readsV2(msg: FakeMessage): void {
+  if (isComponentsV2(msg)) msg.content = textDisplays(msg.components).join("\n");
 }
 
 /** Applies an edit body: only the fields present change; `attachments` is the list to keep. */
@@ -248,6 +360,7 @@ export function editMessage(
     msg.flags = ((msg.flags & ~4) | (body.flags & 4) | (body.flags & (1 << 15))) >>> 0;
   }
   if (body.allowed_mentions !== undefined) msg.allowedMentions = body.allowed_mentions;
+  readsV2(msg);
   msg.flags &= ~FLAG_LOADING;
   msg.loading = false;
   msg.editedAt = new Date();
@@ -264,7 +377,8 @@ export function toApiMessage(state: FakeState, msg: FakeMessage): APIMessage {
     id: msg.id,
     channel_id: msg.channelId,
     author: state.botUser,
-    content: msg.content,
+    // A V2 message has no content of its own (its words are in its components).
+    content: isComponentsV2(msg) ? "" : msg.content,
     timestamp: msg.createdAt.toISOString(),
     edited_timestamp: msg.editedAt ? msg.editedAt.toISOString() : null,
     tts: false,
@@ -276,7 +390,9 @@ export function toApiMessage(state: FakeState, msg: FakeMessage): APIMessage {
     pinned: false,
     type: msg.type,
     flags: msg.flags,
-    components: msg.components as unknown as APIMessage["components"],
+    components: (isComponentsV2(msg)
+      ? resolvedComponents(msg)
+      : msg.components) as unknown as APIMessage["components"],
   };
   if (fromInteraction) {
     api.webhook_id = state.applicationId;

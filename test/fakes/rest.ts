@@ -19,7 +19,7 @@ import {
   violation,
 } from "./http.js";
 import { randomHex, snowflake } from "./ids.js";
-import { createMessage, editMessage, toApiMessage } from "./messages.js";
+import { createMessage, editMessage, existingOf, toApiMessage } from "./messages.js";
 import { unknownMessage } from "./moderation.js";
 import { botCan, channelPayload, type Needs, permissionRefusal } from "./permissions.js";
 import { MAX_REQUEST_BYTES, messageProblems, type Problem } from "./rules.js";
@@ -301,8 +301,7 @@ function channelMessage(ctx: RequestContext, ch: FakeChannel, id: string): Reply
       create: false,
       files: ctx.files,
       sizeLimit: state.settings.attachmentSizeLimit,
-      existingAttachmentIds: msg.attachments.map((a) => a.id),
-      existingFlags: msg.flags,
+      ...existingOf(msg),
     }),
   ];
   if (problems.length > 0) return refuse(ctx, problems);

@@ -273,30 +273,23 @@ export interface MessageCheck {
   existingAttachmentIds?: string[];
   /** flags the message already has (IS_COMPONENTS_V2 cannot be dropped) */
   existingFlags?: number;
+  /** the content and embeds the message has now: an edit adding IS_COMPONENTS_V2 must clear them */
+  existingContent?: string;
+  existingEmbeds?: number;
+  /** the attachments the message has now (what `attachment://<filename>` may name) */
+  existingAttachments?: { id: string; filename: string }[];
 }
 
 /** Checks a message create/edit body (content, components, embeds, files) against Discord's limits. */
 export function messageProblems(body: Json, check: MessageCheck): Problem[] {
   const out: Problem[] = [];
-  const flags = (typeof body.flags === "number" ? body.flags : 0) | (check.existingFlags ?? 0);
+  const existing = check.existingFlags ?? 0;
+  const flags = (typeof body.flags === "number" ? body.flags : 0) | existing;
   const v2 = (flags & FLAG_COMPONENTS_V2) !== 0;
   tooLong(out, "content-too-long", "content", body.content, 2000, "Message content");
   const components = asArray(body.components);
   if (v2) {
-    if (str(body.content)) {
-      out.push(
-        problem("components-v2-content", "content", "content cannot be used with IS_COMPONENTS_V2"),
-      );
-    }
-    if (asArray(body.embeds).length > 0) {
-      out.push(
-        problem("components-v2-content", "embeds", "embeds cannot be used with IS_COMPONENTS_V2"),
-      );
-    }
-    const n = countComponents(components);
-    if (n > 40) {
-      out.push(problem("too-many-components", "components", `At most 40 components (got ${n})`));
-    }
+    v2Problems(body, check, out);
   } else {
     checkLegacyComponents(components, out);
   }
@@ -323,6 +316,134 @@ export function messageProblems(body: Json, check: MessageCheck): Problem[] {
     }
   }
   return out;
+}
+
+/**
+ * Components V2 (flag IS_COMPONENTS_V2), as Discord's docs describe it: no `content` or
+ * `embeds` (an edit that adds the flag must set them to null when the message has them); the
+ * flag cannot be removed once set (it may be added on an edit: discord-api-docs PR #7560, the
+ * discord.js guide); at most 40 components in all; a Media Gallery holds 1 to 10 items; the
+ * Text Displays hold at most 4000 characters together; `attachment://<filename>` names an
+ * attachment the message has after this write.
+ */
+function v2Problems(body: Json, check: MessageCheck, out: Problem[]): void {
+  const existing = check.existingFlags ?? 0;
+  const had = (existing & FLAG_COMPONENTS_V2) !== 0;
+  if (had && typeof body.flags === "number" && (body.flags & FLAG_COMPONENTS_V2) === 0) {
+    out.push(
+      problem(
+        "components-v2-flag-removed",
+        "flags",
+        "The IS_COMPONENTS_V2 flag cannot be removed from a message once set",
+      ),
+    );
+  }
+  if (str(body.content)) {
+    out.push(
+      problem("components-v2-content", "content", "content cannot be used with IS_COMPONENTS_V2"),
+    );
+  }
+  if (asArray(body.embeds).length > 0) {
+    out.push(
+      problem("components-v2-content", "embeds", "embeds cannot be used with IS_COMPONENTS_V2"),
+    );
+  }
+  if (!check.create && !had) {
+    // Upgrading a message: what it shows as content or embeds must go in the same edit.
+    if (body.content === undefined && (check.existingContent ?? "") !== "") {
+      out.push(
+        problem(
+          "components-v2-content",
+          "content",
+          "The message has content: set content to null when adding IS_COMPONENTS_V2",
+        ),
+      );
+    }
+    if (body.embeds === undefined && (check.existingEmbeds ?? 0) > 0) {
+      out.push(
+        problem(
+          "components-v2-content",
+          "embeds",
+          "The message has embeds: set embeds to null when adding IS_COMPONENTS_V2",
+        ),
+      );
+    }
+  }
+  const components = asArray(body.components);
+  const n = countComponents(components);
+  if (n > 40) {
+    out.push(problem("too-many-components", "components", `At most 40 components (got ${n})`));
+  }
+  let text = 0;
+  const names = attachmentNames(body, check);
+  walk(components, "components", (c, path) => {
+    if (c.type === 10) text += str(c.content)?.length ?? 0;
+    if (c.type === 12) {
+      const items = asArray(c.items);
+      if (items.length < 1 || items.length > 10) {
+        out.push(
+          problem(
+            "media-gallery-items",
+            `${path}.items`,
+            `A media gallery holds 1 to 10 items (got ${items.length})`,
+          ),
+        );
+      }
+      items.forEach((item, i) => {
+        mediaReference(item.media, `${path}.items.${i}.media.url`, names, out);
+      });
+    }
+    if (c.type === 11) mediaReference(c.media, `${path}.media.url`, names, out);
+    if (c.type === 13) mediaReference(c.file, `${path}.file.url`, names, out);
+  });
+  if (text > 4000) {
+    out.push(
+      problem(
+        "components-v2-text-too-long",
+        "components",
+        `The text of all components together must be 4000 or fewer in length (got ${text})`,
+      ),
+    );
+  }
+}
+
+/** The filenames of the attachments a message has after this write. */
+function attachmentNames(body: Json, check: MessageCheck): Set<string> {
+  const existing = check.existingAttachments ?? [];
+  const names = new Set<string>();
+  const add = (name: string) => {
+    names.add(name);
+    names.add(name.replace(/[^\w.-]+/g, "_")); // as Discord (and the fake's CDN) stores it
+  };
+  if (!Array.isArray(body.attachments)) {
+    for (const a of existing) add(a.filename);
+    for (const f of check.files) add(f.filename);
+    return names;
+  }
+  for (const meta of body.attachments as Json[]) {
+    const id = meta?.id == null ? "" : String(meta.id);
+    const kept = existing.find((a) => a.id === id);
+    if (kept) add(kept.filename);
+    const file = check.files.find((f) => f.field === `files[${id}]`);
+    if (file) add(str(meta.filename) ?? file.filename);
+  }
+  return names;
+}
+
+/** An unfurled media item's `attachment://<filename>` must name one of the message's attachments. */
+function mediaReference(media: unknown, path: string, names: Set<string>, out: Problem[]): void {
+  const url = str((media as Json | undefined)?.url);
+  if (!url?.startsWith("attachment://")) return;
+  const name = url.slice("attachment://".length);
+  if (!names.has(name)) {
+    out.push(
+      problem(
+        "unknown-attachment-reference",
+        path,
+        `${url} names no attachment of the message (it has ${[...names].join(", ") || "none"})`,
+      ),
+    );
+  }
 }
 
 function checkFiles(body: Json, check: MessageCheck, out: Problem[]): void {

@@ -111,6 +111,10 @@ export interface FakeMessage {
   id: string;
   channelId: string;
   type: number;
+  /**
+   * What a member reads as the message's text: its content, or for a Components V2 message
+   * (flag IS_COMPONENTS_V2, which has no content) its Text Displays, joined by newlines.
+   */
   content: string;
   components: Record<string, unknown>[];
   embeds: Record<string, unknown>[];

@@ -13,7 +13,13 @@ import {
   schemaProblems,
   violation,
 } from "./http.js";
-import { createMessage, editMessage, toApiMessage } from "./messages.js";
+import {
+  createMessage,
+  editMessage,
+  existingOf,
+  FLAG_COMPONENTS_V2,
+  toApiMessage,
+} from "./messages.js";
 import { unknownMessage } from "./moderation.js";
 import {
   deferProblems,
@@ -188,8 +194,7 @@ export function interactionCallback(ctx: RequestContext, id: string, token: stri
           create: false,
           files: ctx.files,
           sizeLimit: state.settings.attachmentSizeLimit,
-          existingAttachmentIds: source?.attachments.map((a) => a.id) ?? [],
-          existingFlags: source?.flags ?? 0,
+          ...existingOf(source),
         }),
         "data",
       ),
@@ -362,8 +367,7 @@ export function webhookMessage(
       create: false,
       files: ctx.files,
       sizeLimit: state.settings.attachmentSizeLimit,
-      existingAttachmentIds: msg.attachments.map((a) => a.id),
-      existingFlags: msg.flags,
+      ...existingOf(msg),
     }),
   ];
   if (problems.length > 0) return refuse(ctx, problems, rec.id);
@@ -391,9 +395,10 @@ export function webhookFollowUp(ctx: RequestContext, appId: string, token: strin
   let msg: FakeMessage;
   if (original?.loading && !original.deleted && rec.acked?.type === 5) {
     // after a deferred reply, the first follow-up replaces the "thinking" message
-    // (ephemeral or not as the defer said)
-    const { flags: _ignored, ...rest } = body;
-    msg = editMessage(state, original, rest, ctx.files, "webhook");
+    // (ephemeral or not as the defer said; IS_COMPONENTS_V2, which a defer cannot set, it may)
+    const { flags, ...rest } = body;
+    const v2 = typeof flags === "number" ? flags & FLAG_COMPONENTS_V2 : 0;
+    msg = editMessage(state, original, v2 ? { ...rest, flags: v2 } : rest, ctx.files, "webhook");
   } else {
     msg = createMessage(state, {
       channelId: rec.channelId,
