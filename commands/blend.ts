@@ -2,8 +2,7 @@
 import { SlashCommandBuilder } from "discord.js";
 import type { Command } from "../src/discord/command.js";
 import { readCommandImages } from "../src/discord/inputs.js";
-import { choice, localizations } from "../src/discord/lang/commands.js";
-import { en } from "../src/discord/lang/en.js";
+import { choice, described } from "../src/discord/lang/commands.js";
 import { textsFor } from "../src/discord/lang/index.js";
 import { launchJob } from "../src/discord/launcher.js";
 import { spendOfCommand } from "../src/discord/spending.js";
@@ -13,52 +12,18 @@ const IMAGE_OPTIONS = ["image1", "image2", "image3", "image4", "image5"] as cons
 const DIMENSIONS = { portrait: "PORTRAIT", square: "SQUARE", landscape: "LANDSCAPE" } as const;
 
 export const blend: Command = {
-  definition: new SlashCommandBuilder()
-    .setName("blend")
-    .setDescription(en.commands.blend)
-    .setDescriptionLocalizations(localizations("blend"))
-    .addAttachmentOption((o) =>
-      o
-        .setName("image1")
-        .setDescription(en.commands.blendImage1)
-        .setDescriptionLocalizations(localizations("blendImage1"))
-        .setRequired(true),
-    )
-    .addAttachmentOption((o) =>
-      o
-        .setName("image2")
-        .setDescription(en.commands.blendImage2)
-        .setDescriptionLocalizations(localizations("blendImage2"))
-        .setRequired(true),
-    )
-    .addAttachmentOption((o) =>
-      o
-        .setName("image3")
-        .setDescription(en.commands.blendImage3)
-        .setDescriptionLocalizations(localizations("blendImage3")),
-    )
-    .addAttachmentOption((o) =>
-      o
-        .setName("image4")
-        .setDescription(en.commands.blendImage4)
-        .setDescriptionLocalizations(localizations("blendImage4")),
-    )
-    .addAttachmentOption((o) =>
-      o
-        .setName("image5")
-        .setDescription(en.commands.blendImage5)
-        .setDescriptionLocalizations(localizations("blendImage5")),
-    )
+  definition: described(new SlashCommandBuilder().setName("blend"), "blend")
+    .addAttachmentOption((o) => described(o.setName("image1"), "blendImage1").setRequired(true))
+    .addAttachmentOption((o) => described(o.setName("image2"), "blendImage2").setRequired(true))
+    .addAttachmentOption((o) => described(o.setName("image3"), "blendImage3"))
+    .addAttachmentOption((o) => described(o.setName("image4"), "blendImage4"))
+    .addAttachmentOption((o) => described(o.setName("image5"), "blendImage5"))
     .addStringOption((o) =>
-      o
-        .setName("dimensions")
-        .setDescription(en.commands.blendDimensions)
-        .setDescriptionLocalizations(localizations("blendDimensions"))
-        .addChoices(
-          choice("portrait", "portrait"),
-          choice("square", "square"),
-          choice("landscape", "landscape"),
-        ),
+      described(o.setName("dimensions"), "blendDimensions").addChoices(
+        choice("portrait", "portrait"),
+        choice("square", "square"),
+        choice("landscape", "landscape"),
+      ),
     )
     .addStringOption(modeOption)
     .addStringOption(botOption)

@@ -2,25 +2,15 @@
 import { SlashCommandBuilder } from "discord.js";
 import type { Command } from "../src/discord/command.js";
 import { readCommandImages } from "../src/discord/inputs.js";
-import { localizations } from "../src/discord/lang/commands.js";
-import { en } from "../src/discord/lang/en.js";
+import { described } from "../src/discord/lang/commands.js";
 import { textsFor } from "../src/discord/lang/index.js";
 import { launchJob } from "../src/discord/launcher.js";
 import { spendOfCommand } from "../src/discord/spending.js";
 import { botOption, chosenBot, chosenMode, modeOption, publicReply } from "./options.js";
 
 export const describe: Command = {
-  definition: new SlashCommandBuilder()
-    .setName("describe")
-    .setDescription(en.commands.describe)
-    .setDescriptionLocalizations(localizations("describe"))
-    .addAttachmentOption((o) =>
-      o
-        .setName("image")
-        .setDescription(en.commands.describeImage)
-        .setDescriptionLocalizations(localizations("describeImage"))
-        .setRequired(true),
-    )
+  definition: described(new SlashCommandBuilder().setName("describe"), "describe")
+    .addAttachmentOption((o) => described(o.setName("image"), "describeImage").setRequired(true))
     .addStringOption(modeOption)
     .addStringOption(botOption)
     .toJSON(),

@@ -1,8 +1,7 @@
 // /edit: change a picture with words; four edited versions come back.
 import { SlashCommandBuilder } from "discord.js";
 import type { Command } from "../src/discord/command.js";
-import { localizations } from "../src/discord/lang/commands.js";
-import { en } from "../src/discord/lang/en.js";
+import { described } from "../src/discord/lang/commands.js";
 import { launchJob } from "../src/discord/launcher.js";
 import { LINK_MAX_LENGTH } from "../src/discord/links.js";
 import { spendOfCommand } from "../src/discord/spending.js";
@@ -16,23 +15,11 @@ import {
 } from "./options.js";
 
 export const edit: Command = {
-  definition: new SlashCommandBuilder()
-    .setName("edit")
-    .setDescription(en.commands.edit)
-    .setDescriptionLocalizations(localizations("edit"))
+  definition: described(new SlashCommandBuilder().setName("edit"), "edit")
     .addStringOption(promptOption("editPrompt"))
-    .addAttachmentOption((o) =>
-      o
-        .setName("image")
-        .setDescription(en.commands.editImage)
-        .setDescriptionLocalizations(localizations("editImage")),
-    )
+    .addAttachmentOption((o) => described(o.setName("image"), "editImage"))
     .addStringOption((o) =>
-      o
-        .setName("image_url")
-        .setDescription(en.commands.editImageUrl)
-        .setDescriptionLocalizations(localizations("editImageUrl"))
-        .setMaxLength(LINK_MAX_LENGTH),
+      described(o.setName("image_url"), "editImageUrl").setMaxLength(LINK_MAX_LENGTH),
     )
     .addStringOption(modeOption)
     .toJSON(),

@@ -2,8 +2,7 @@
 // link to each job's message. Private, and it costs nothing (the proxy is never asked).
 import { MessageFlags, SlashCommandBuilder } from "discord.js";
 import type { Command } from "../src/discord/command.js";
-import { localizations } from "../src/discord/lang/commands.js";
-import { en } from "../src/discord/lang/en.js";
+import { described } from "../src/discord/lang/commands.js";
 import { textsFor } from "../src/discord/lang/index.js";
 import {
   HISTORY_COUNT,
@@ -13,11 +12,7 @@ import {
 } from "../src/discord/ledger-views.js";
 
 export const history: Command = {
-  definition: new SlashCommandBuilder()
-    .setName("history")
-    .setDescription(en.commands.history)
-    .setDescriptionLocalizations(localizations("history"))
-    .toJSON(),
+  definition: described(new SlashCommandBuilder().setName("history"), "history").toJSON(),
 
   async execute(interaction, ctx) {
     await interaction.deferReply({ flags: MessageFlags.Ephemeral });

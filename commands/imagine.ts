@@ -2,8 +2,7 @@
 import { SlashCommandBuilder } from "discord.js";
 import type { Command } from "../src/discord/command.js";
 import { readCommandImages } from "../src/discord/inputs.js";
-import { localizations } from "../src/discord/lang/commands.js";
-import { en } from "../src/discord/lang/en.js";
+import { described } from "../src/discord/lang/commands.js";
 import { textsFor } from "../src/discord/lang/index.js";
 import { launchJob } from "../src/discord/launcher.js";
 import { spendOfCommand } from "../src/discord/spending.js";
@@ -20,29 +19,11 @@ import {
 const IMAGE_OPTIONS = ["image", "image2", "image3"] as const;
 
 export const imagine: Command = {
-  definition: new SlashCommandBuilder()
-    .setName("imagine")
-    .setDescription(en.commands.imagine)
-    .setDescriptionLocalizations(localizations("imagine"))
+  definition: described(new SlashCommandBuilder().setName("imagine"), "imagine")
     .addStringOption(promptOption("imaginePrompt"))
-    .addAttachmentOption((o) =>
-      o
-        .setName("image")
-        .setDescription(en.commands.imagineImage)
-        .setDescriptionLocalizations(localizations("imagineImage")),
-    )
-    .addAttachmentOption((o) =>
-      o
-        .setName("image2")
-        .setDescription(en.commands.imagineImage2)
-        .setDescriptionLocalizations(localizations("imagineImage2")),
-    )
-    .addAttachmentOption((o) =>
-      o
-        .setName("image3")
-        .setDescription(en.commands.imagineImage3)
-        .setDescriptionLocalizations(localizations("imagineImage3")),
-    )
+    .addAttachmentOption((o) => described(o.setName("image"), "imagineImage"))
+    .addAttachmentOption((o) => described(o.setName("image2"), "imagineImage2"))
+    .addAttachmentOption((o) => described(o.setName("image3"), "imagineImage3"))
     .addStringOption(modeOption)
     .addStringOption(botOption)
     .toJSON(),

@@ -4,8 +4,7 @@
 import { MessageFlags, SlashCommandBuilder } from "discord.js";
 import { isAdmin } from "../src/discord/admins.js";
 import type { Command } from "../src/discord/command.js";
-import { localizations } from "../src/discord/lang/commands.js";
-import { en } from "../src/discord/lang/en.js";
+import { described } from "../src/discord/lang/commands.js";
 import { textsFor } from "../src/discord/lang/index.js";
 import { mention, renderInfo } from "../src/discord/ledger-views.js";
 import { memberMode } from "../src/discord/modes.js";
@@ -13,16 +12,8 @@ import { tellPrivately } from "../src/discord/replies.js";
 import { roleIdsOf } from "../src/discord/roles.js";
 
 export const info: Command = {
-  definition: new SlashCommandBuilder()
-    .setName("info")
-    .setDescription(en.commands.info)
-    .setDescriptionLocalizations(localizations("info"))
-    .addUserOption((o) =>
-      o
-        .setName("member")
-        .setDescription(en.commands.infoMember)
-        .setDescriptionLocalizations(localizations("infoMember")),
-    )
+  definition: described(new SlashCommandBuilder().setName("info"), "info")
+    .addUserOption((o) => described(o.setName("member"), "infoMember"))
     .toJSON(),
 
   async execute(interaction, ctx) {

@@ -9,7 +9,7 @@ import {
 import type { Command } from "../src/discord/command.js";
 import type { BotContext } from "../src/discord/context.js";
 import { readCommandImages } from "../src/discord/inputs.js";
-import { type CommandText, choice, localizations } from "../src/discord/lang/commands.js";
+import { type CommandText, choice, described } from "../src/discord/lang/commands.js";
 import { en, type Texts } from "../src/discord/lang/en.js";
 import { textsFor } from "../src/discord/lang/index.js";
 import type { JobSpec } from "../src/discord/launcher.js";
@@ -29,19 +29,16 @@ import {
 
 /** The `mode` option: fast or relax for this job. */
 export const modeOption = (o: SlashCommandStringOption) =>
-  o
-    .setName("mode")
-    .setDescription(en.commands.mode)
-    .setDescriptionLocalizations(localizations("mode"))
-    .addChoices(...MEMBER_MODES.map((mode) => choice(mode, mode)));
+  described(o.setName("mode"), "mode").addChoices(
+    ...MEMBER_MODES.map((mode) => choice(mode, mode)),
+  );
 
 /** The `bot` option: Midjourney (default) or Niji, Midjourney's anime model. */
 export const botOption = (o: SlashCommandStringOption) =>
-  o
-    .setName("bot")
-    .setDescription(en.commands.bot)
-    .setDescriptionLocalizations(localizations("bot"))
-    .addChoices(choice("midjourney", "midjourney"), choice("niji", "niji"));
+  described(o.setName("bot"), "bot").addChoices(
+    choice("midjourney", "midjourney"),
+    choice("niji", "niji"),
+  );
 
 /** The botType a command's `bot` option asks for; nothing (the proxy's default) unless niji. */
 export function chosenBot(interaction: ChatInputCommandInteraction) {
@@ -52,12 +49,7 @@ export function chosenBot(interaction: ChatInputCommandInteraction) {
 
 /** A required `prompt` option, as long as a prompt may be. */
 export const promptOption = (description: CommandText) => (o: SlashCommandStringOption) =>
-  o
-    .setName("prompt")
-    .setDescription(en.commands[description])
-    .setDescriptionLocalizations(localizations(description))
-    .setRequired(true)
-    .setMaxLength(PROMPT_MAX_LENGTH);
+  described(o.setName("prompt"), description).setRequired(true).setMaxLength(PROMPT_MAX_LENGTH);
 
 /**
  * What in an interaction breaks its command's own definition: an option the command does

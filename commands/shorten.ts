@@ -1,8 +1,7 @@
 // /shorten: the important tokens of a prompt, and five shorter versions to pick from.
 import { SlashCommandBuilder } from "discord.js";
 import type { Command } from "../src/discord/command.js";
-import { localizations } from "../src/discord/lang/commands.js";
-import { en } from "../src/discord/lang/en.js";
+import { described } from "../src/discord/lang/commands.js";
 import { launchJob } from "../src/discord/launcher.js";
 import { spendOfCommand } from "../src/discord/spending.js";
 import {
@@ -15,10 +14,7 @@ import {
 } from "./options.js";
 
 export const shorten: Command = {
-  definition: new SlashCommandBuilder()
-    .setName("shorten")
-    .setDescription(en.commands.shorten)
-    .setDescriptionLocalizations(localizations("shorten"))
+  definition: described(new SlashCommandBuilder().setName("shorten"), "shorten")
     .addStringOption(promptOption("shortenPrompt"))
     .addStringOption(modeOption)
     .addStringOption(botOption)

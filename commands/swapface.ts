@@ -2,32 +2,16 @@
 import { SlashCommandBuilder } from "discord.js";
 import type { Command } from "../src/discord/command.js";
 import { readCommandImages } from "../src/discord/inputs.js";
-import { localizations } from "../src/discord/lang/commands.js";
-import { en } from "../src/discord/lang/en.js";
+import { described } from "../src/discord/lang/commands.js";
 import { textsFor } from "../src/discord/lang/index.js";
 import { launchJob } from "../src/discord/launcher.js";
 import { spendOfCommand } from "../src/discord/spending.js";
 import { chosenMode, publicReply } from "./options.js";
 
 export const swapface: Command = {
-  definition: new SlashCommandBuilder()
-    .setName("swapface")
-    .setDescription(en.commands.swapface)
-    .setDescriptionLocalizations(localizations("swapface"))
-    .addAttachmentOption((o) =>
-      o
-        .setName("face")
-        .setDescription(en.commands.swapfaceFace)
-        .setDescriptionLocalizations(localizations("swapfaceFace"))
-        .setRequired(true),
-    )
-    .addAttachmentOption((o) =>
-      o
-        .setName("target")
-        .setDescription(en.commands.swapfaceTarget)
-        .setDescriptionLocalizations(localizations("swapfaceTarget"))
-        .setRequired(true),
-    )
+  definition: described(new SlashCommandBuilder().setName("swapface"), "swapface")
+    .addAttachmentOption((o) => described(o.setName("face"), "swapfaceFace").setRequired(true))
+    .addAttachmentOption((o) => described(o.setName("target"), "swapfaceTarget").setRequired(true))
     .toJSON(),
 
   async execute(interaction, ctx) {

@@ -3,8 +3,7 @@
 import { AttachmentBuilder, MessageFlags, SlashCommandBuilder } from "discord.js";
 import { isAdmin } from "../src/discord/admins.js";
 import type { Command } from "../src/discord/command.js";
-import { choice, localizations } from "../src/discord/lang/commands.js";
-import { en } from "../src/discord/lang/en.js";
+import { choice, described } from "../src/discord/lang/commands.js";
 import { textsFor } from "../src/discord/lang/index.js";
 import { entriesCsv, renderUsage, usageCsvName, usageSince } from "../src/discord/ledger-views.js";
 import { tellPrivately } from "../src/discord/replies.js";
@@ -13,15 +12,9 @@ const PERIODS = ["today", "month"] as const;
 type UsagePeriod = (typeof PERIODS)[number];
 
 export const usage: Command = {
-  definition: new SlashCommandBuilder()
-    .setName("usage")
-    .setDescription(en.commands.usage)
-    .setDescriptionLocalizations(localizations("usage"))
+  definition: described(new SlashCommandBuilder().setName("usage"), "usage")
     .addStringOption((o) =>
-      o
-        .setName("period")
-        .setDescription(en.commands.usagePeriod)
-        .setDescriptionLocalizations(localizations("usagePeriod"))
+      described(o.setName("period"), "usagePeriod")
         .setRequired(true)
         .addChoices(choice("today", "today"), choice("month", "month")),
     )

@@ -2,8 +2,7 @@
 // and confirms with a button before anything is submitted.
 import { SlashCommandBuilder } from "discord.js";
 import type { Command } from "../src/discord/command.js";
-import { choice, localizations } from "../src/discord/lang/commands.js";
-import { en } from "../src/discord/lang/en.js";
+import { choice, described } from "../src/discord/lang/commands.js";
 import { LINK_MAX_LENGTH } from "../src/discord/links.js";
 import { offerJob } from "../src/discord/priced-offer.js";
 import { runMode, spendOfCommand } from "../src/discord/spending.js";
@@ -15,37 +14,23 @@ const QUALITY = {
 } as const;
 
 export const video: Command = {
-  definition: new SlashCommandBuilder()
-    .setName("video")
-    .setDescription(en.commands.video)
-    .setDescriptionLocalizations(localizations("video"))
+  definition: described(new SlashCommandBuilder().setName("video"), "video")
     .addStringOption(promptOption("videoPrompt"))
-    .addAttachmentOption((o) =>
-      o
-        .setName("image")
-        .setDescription(en.commands.videoImage)
-        .setDescriptionLocalizations(localizations("videoImage")),
+    .addAttachmentOption((o) => described(o.setName("image"), "videoImage"))
+    .addStringOption((o) =>
+      described(o.setName("image_url"), "videoImageUrl").setMaxLength(LINK_MAX_LENGTH),
     )
     .addStringOption((o) =>
-      o
-        .setName("image_url")
-        .setDescription(en.commands.videoImageUrl)
-        .setDescriptionLocalizations(localizations("videoImageUrl"))
-        .setMaxLength(LINK_MAX_LENGTH),
+      described(o.setName("motion"), "videoMotion").addChoices(
+        choice("low", "motionLow"),
+        choice("high", "motionHigh"),
+      ),
     )
     .addStringOption((o) =>
-      o
-        .setName("motion")
-        .setDescription(en.commands.videoMotion)
-        .setDescriptionLocalizations(localizations("videoMotion"))
-        .addChoices(choice("low", "motionLow"), choice("high", "motionHigh")),
-    )
-    .addStringOption((o) =>
-      o
-        .setName("quality")
-        .setDescription(en.commands.videoQuality)
-        .setDescriptionLocalizations(localizations("videoQuality"))
-        .addChoices(choice("480p", "quality480"), choice("720p", "quality720")),
+      described(o.setName("quality"), "videoQuality").addChoices(
+        choice("480p", "quality480"),
+        choice("720p", "quality720"),
+      ),
     )
     .addStringOption(modeOption)
     .toJSON(),

@@ -12,6 +12,17 @@ export function localizations(key: CommandText): LocalizationMap {
   return { [Locale.ChineseCN]: zhCN.commands[key] };
 }
 
+/** A builder (a command, an option) Discord shows a description of. */
+interface Describable<T> {
+  setDescription(description: string): T;
+  setDescriptionLocalizations(localizations: LocalizationMap | null): T;
+}
+
+/** `builder` with its description in English and its translations. */
+export function described<T extends Describable<T>>(builder: T, key: CommandText): T {
+  return builder.setDescription(en.commands[key]).setDescriptionLocalizations(localizations(key));
+}
+
 /** A choice: its value, its name in English and its translations. */
 export function choice<V extends string>(
   value: V,
