@@ -86,7 +86,6 @@ export async function startApp(options: AppOptions): Promise<App> {
       : undefined;
   // Counted only when there is a server to scrape them.
   const metrics = config.httpPort === undefined ? undefined : new Metrics();
-  metrics?.countInFlight(async () => (await store.inFlight()).length);
   // Expired stashes (pictures kept for Retry, unconfirmed offers), ledger rows and claims
   // are deleted on a timer.
   store.sweepEvery(SWEEP_INTERVAL_MS, (error) =>
@@ -146,6 +145,8 @@ export async function startApp(options: AppOptions): Promise<App> {
     ledger: metrics ? countingLedger(ledger, metrics) : ledger,
     mine,
   });
+  // This process's jobs only: with shards, the store's list holds every process's.
+  metrics?.countInFlight(async () => tracker.followed);
   const context: BotContext = {
     config,
     store,
@@ -202,7 +203,7 @@ export async function startApp(options: AppOptions): Promise<App> {
         host: config.httpHost ?? "127.0.0.1",
         port: config.httpPort,
         metrics,
-        health: appHealth(client, store, gateway.fatal),
+        health: appHealth(client, store, gateway.fatal, () => tracker.followed),
         log: log.child({ module: "http" }),
         extraRoutes: secret
           ? [

@@ -3,7 +3,13 @@ import { type Client, Status } from "discord.js";
 import type { JobStore } from "../jobs/store.js";
 import type { Health } from "./server.js";
 
-export function appHealth(client: Client, store: JobStore, fatal: Promise<string>): Health {
+/** `followed`: how many jobs this process follows (with shards, not the store's whole list). */
+export function appHealth(
+  client: Client,
+  store: JobStore,
+  fatal: Promise<string>,
+  followed: () => number,
+): Health {
   let closedForGood = false;
   void fatal.then(() => {
     closedForGood = true;
@@ -11,6 +17,6 @@ export function appHealth(client: Client, store: JobStore, fatal: Promise<string
   return {
     gatewayReady: () => !closedForGood && client.isReady() && client.ws.status === Status.Ready,
     probeStore: () => store.probe(),
-    inFlight: async () => (await store.inFlight()).length,
+    inFlight: async () => followed(),
   };
 }

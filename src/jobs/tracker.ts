@@ -124,6 +124,14 @@ export class Tracker {
     this.followedDuringSync.add(job.id);
   }
 
+  /**
+   * How many jobs this process follows now: not the store's in-flight list, which processes
+   * sharing the store share (each would count the others' jobs too).
+   */
+  get followed(): number {
+    return this.following.size;
+  }
+
   /** Whether the job is this process's to follow (its guild on this process's shards). */
   private mine(job: Job): boolean {
     return this.options.mine?.(job) ?? true;

@@ -130,6 +130,10 @@ describe("trackers on shards of one store", () => {
     await one.step();
     expect(zero.proxy.asked.sort()).toEqual(["t-a0", "t-b0", "t-dm"]);
     expect(one.proxy.asked).toEqual(["t-a1"]);
+    // Each counts only its own jobs in flight (the store lists all four).
+    expect(zero.tracker.followed).toBe(3);
+    expect(one.tracker.followed).toBe(1);
+    expect(await c.store.inFlight()).toHaveLength(4);
     for (const job of jobs) c.tasks.set(job.taskId, task(job.taskId, "SUCCESS", 100));
     for (let i = 0; i < 3; i += 1) {
       await zero.step();
