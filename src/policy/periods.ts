@@ -65,8 +65,28 @@ function firstInstant(target: LocalDate, lo: number, hi: number, timeZone: strin
   return a * 1000;
 }
 
+/**
+ * The last day and month found per zone: a period holds every instant in [start, end), so one
+ * that holds `now` is the answer without another search (each search formats a date some 40
+ * times, and every reservation, commit and refund asks for both periods).
+ */
+const lastPeriods = new Map<string, Period>();
+
+function remembered(kind: "day" | "month", now: number, timeZone: string, find: () => Period) {
+  const key = `${kind} ${timeZone}`;
+  const last = lastPeriods.get(key);
+  if (last && last.start <= now && now < last.end) return { ...last };
+  const found = find();
+  lastPeriods.set(key, found);
+  return { ...found };
+}
+
 /** Today in `timeZone`, at `now`. */
 export function dayOf(now: number, timeZone: string): Period {
+  return remembered("day", now, timeZone, () => findDay(now, timeZone));
+}
+
+function findDay(now: number, timeZone: string): Period {
   const today = localDate(now, timeZone);
   const start = firstInstant(today, now - 2 * DAY, now, timeZone);
   const end = firstInstant(addDays(today, 1), now, now + 2 * DAY, timeZone);
@@ -75,6 +95,10 @@ export function dayOf(now: number, timeZone: string): Period {
 
 /** This month in `timeZone`, at `now`. */
 export function monthOf(now: number, timeZone: string): Period {
+  return remembered("month", now, timeZone, () => findMonth(now, timeZone));
+}
+
+function findMonth(now: number, timeZone: string): Period {
   const today = localDate(now, timeZone);
   const first = { year: today.year, month: today.month, day: 1 };
   const next =

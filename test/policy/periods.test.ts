@@ -66,4 +66,24 @@ describe("periods", () => {
     expect(dayOf(start - 1, "UTC").end).toBe(start);
     expect(dayOf(start - 1, "UTC").start).toBe(at("2026-12-01T00:00:00Z"));
   });
+
+  it("asked again and again, across the edges of a day and a month, forwards and back", () => {
+    const zone = "Europe/Berlin"; // UTC+1 in winter
+    const lastInstant = at("2026-12-31T22:59:59.999Z"); // 23:59:59.999 on the 31st there
+    expect(iso(dayOf(lastInstant, zone).start)).toBe("2026-12-30T23:00:00.000Z");
+    expect(iso(monthOf(lastInstant, zone).end)).toBe("2026-12-31T23:00:00.000Z");
+    const next = lastInstant + 1; // midnight: a new day and a new month
+    expect(iso(dayOf(next, zone).start)).toBe("2026-12-31T23:00:00.000Z");
+    expect(iso(monthOf(next, zone).start)).toBe("2026-12-31T23:00:00.000Z");
+    expect(iso(monthOf(next, zone).end)).toBe("2027-01-31T23:00:00.000Z");
+    // Back to the old day, and the same answers as the first time.
+    expect(iso(dayOf(lastInstant, zone).end)).toBe("2026-12-31T23:00:00.000Z");
+    expect(iso(monthOf(lastInstant, zone).start)).toBe("2026-11-30T23:00:00.000Z");
+    // One zone's answer is never another's.
+    expect(iso(dayOf(next, "UTC").start)).toBe("2026-12-31T00:00:00.000Z");
+    // A caller may change what it is given without changing the next answer.
+    const day = dayOf(next, zone);
+    day.end = 0;
+    expect(iso(dayOf(next, zone).end)).toBe("2027-01-01T23:00:00.000Z");
+  });
 });
