@@ -4,28 +4,30 @@
 // stopped with SIGTERM while a submit is under way, and refused by Discord and by its
 // database. `npm start` runs what tsc built into dist/ (bin/mjcord.mjs), building it first
 // when the sources are newer.
-import { spawnSync } from "node:child_process";
 import {
   appendFileSync,
   chmodSync,
-  cpSync,
   existsSync,
   lstatSync,
-  mkdirSync,
   mkdtempSync,
   readFileSync,
-  symlinkSync,
   writeFileSync,
 } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { commands } from "../../commands/index.js";
 import { registerCommands } from "../../src/discord/registration.js";
 import { JobStore } from "../../src/jobs/store.js";
 import { type Simulator, startSimulator } from "../../src/simulator/index.js";
 import { type FakeDiscord, type FakeInteraction, startFakeDiscord } from "../fakes/index.js";
+import {
+  baseEnv,
+  botPid,
+  buildProject,
+  projectRoot,
+  symlinkedCopy,
+} from "../support/bot-process.js";
 import {
   isRunning,
   killStarted,
@@ -37,7 +39,7 @@ import {
 } from "../support/processes.js";
 import { GRID_BUTTONS } from "./helpers.js";
 
-const root = fileURLToPath(new URL("../..", import.meta.url));
+const root = projectRoot;
 const launcher = join(root, "bin", "mjcord.mjs");
 let fake: FakeDiscord | undefined;
 let sim: Simulator | undefined;
@@ -45,10 +47,7 @@ const bots: Started[] = [];
 
 // The copies below share the project's own build, made (when stale) once here: a build of
 // their own on every start would be slow. One test builds a copy's own dist/.
-beforeAll(() => {
-  const build = spawnSync(process.execPath, [launcher, "--build"], { cwd: root, encoding: "utf8" });
-  if (build.status !== 0) throw new Error(`the build failed:\n${build.stdout}${build.stderr}`);
-}, 180_000);
+beforeAll(buildProject, 180_000);
 
 afterEach(async (context) => {
   if (context.task.result?.state === "fail") {
@@ -61,37 +60,6 @@ afterEach(async (context) => {
   fake = undefined;
   sim = undefined;
 });
-
-/**
- * A copy of the project made of symlinks, in a folder whose path has `#` and spaces: with the
- * project's dist/ (fresh, so never written through the link), or with `copied` folders real
- * copies and no dist/, which the copy builds for itself.
- */
-function symlinkedCopy(options: { copied?: string[] } = {}): string {
-  const dir = join(mkdtempSync(join(tmpdir(), "mjcord #proc ")), "my bot #1");
-  mkdirSync(dir);
-  const copied = options.copied ?? [];
-  const linked = [
-    "package.json",
-    "tsconfig.json",
-    "tsconfig.build.json",
-    "bin",
-    "src",
-    "commands",
-    "node_modules",
-    ...(options.copied ? [] : ["dist"]),
-  ];
-  for (const name of linked) {
-    if (copied.includes(name)) cpSync(join(root, name), join(dir, name), { recursive: true });
-    else symlinkSync(join(root, name), join(dir, name));
-  }
-  return dir;
-}
-
-/** Only what the bot needs: no `.env` of a developer's, no inherited settings. */
-function baseEnv(): Record<string, string> {
-  return { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? tmpdir() };
-}
 
 function freshDatabase(): string {
   return `sqlite://${join(mkdtempSync(join(tmpdir(), "mjcord-db-")), "bot.sqlite")}`;
@@ -122,20 +90,6 @@ function npm(script: string[], cwd: string, env: Record<string, string>): Starte
   const bot = startProcess("npm", script, { cwd, env });
   bots.push(bot);
   return bot;
-}
-
-/** The pid of the bot itself (not npm's), from its start-up line. */
-async function botPid(bot: Started): Promise<number> {
-  const pid = await waitUntil(() => {
-    for (const line of bot.output().split("\n")) {
-      if (!line.startsWith("{")) continue;
-      const entry = JSON.parse(line) as { msg?: string; pid?: number };
-      if (entry.msg?.startsWith("mjcord is online")) return entry.pid;
-    }
-    return undefined;
-  }, 30_000);
-  if (!pid) throw new Error(`the bot never said it was online:\n${bot.output()}`);
-  return pid;
 }
 
 async function gone(pid: number): Promise<boolean> {

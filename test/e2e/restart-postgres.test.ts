@@ -1,16 +1,13 @@
 // The restart tests on a Postgres store (DATABASE_URL=postgres://…): a job in flight when the
 // bot is killed resumes after the restart, in the app (test/e2e/world.ts) and as an operator
 // runs it (`npm start`, killed with SIGKILL), and is submitted once.
-import { spawnSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, symlinkSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterEach, beforeAll, expect, it } from "vitest";
 import { commands } from "../../commands/index.js";
 import { registerCommands } from "../../src/discord/registration.js";
 import { type Simulator, startSimulator } from "../../src/simulator/index.js";
 import { type FakeDiscord, startFakeDiscord } from "../fakes/index.js";
+import { baseEnv, botPid, buildProject, symlinkedCopy } from "../support/bot-process.js";
 import { describePostgres, freshDatabase } from "../support/postgres.js";
 import {
   isRunning,
@@ -31,7 +28,7 @@ import {
 } from "./helpers.js";
 import { buttonsByLabel, startWorld, type World } from "./world.js";
 
-const root = fileURLToPath(new URL("../..", import.meta.url));
+const _root = fileURLToPath(new URL("../..", import.meta.url));
 let world: World | undefined;
 let fake: FakeDiscord | undefined;
 let sim: Simulator | undefined;
@@ -70,13 +67,7 @@ describePostgres("restarts on a Postgres store", () => {
     expect(w.fake.violations).toEqual([]);
   });
 
-  beforeAll(() => {
-    const build = spawnSync(process.execPath, [join(root, "bin", "mjcord.mjs"), "--build"], {
-      cwd: root,
-      encoding: "utf8",
-    });
-    if (build.status !== 0) throw new Error(`the build failed:\n${build.stdout}${build.stderr}`);
-  }, 180_000);
+  beforeAll(buildProject, 180_000);
 
   it("npm start survives kill -9 of its process group mid-job and finishes the job after the restart", async () => {
     sim = await startSimulator({ stepMs: 400, imageSize: 96 });
@@ -84,8 +75,7 @@ describePostgres("restarts on a Postgres store", () => {
     await registerCommands(commands, fake.botToken, fake.apiUrl, fake.guildId);
     const databaseUrl = await freshDatabase();
     const env = {
-      PATH: process.env.PATH ?? "",
-      HOME: process.env.HOME ?? tmpdir(),
+      ...baseEnv(),
       DISCORD_TOKEN: fake.botToken,
       DISCORD_API_URL: fake.apiUrl,
       MJ_API_URL: sim.url,
@@ -94,7 +84,7 @@ describePostgres("restarts on a Postgres store", () => {
       POLL_INTERVAL_MS: "250",
       LOG_LEVEL: "info",
     };
-    const cwd = linkedCopy();
+    const cwd = symlinkedCopy();
     const first = npmStart(cwd, env);
     const firstPid = await botPid(first);
     const cmd = await fake.runCommand("imagine", { prompt: "a red fox" }, { user: "alice" });
@@ -127,41 +117,8 @@ describePostgres("restarts on a Postgres store", () => {
   }, 90_000);
 });
 
-/** The project through symlinks (with its fresh dist/), as process.test.ts runs it. */
-function linkedCopy(): string {
-  const dir = join(mkdtempSync(join(tmpdir(), "mjcord-pg-e2e-")), "bot");
-  mkdirSync(dir);
-  for (const name of [
-    "package.json",
-    "tsconfig.json",
-    "tsconfig.build.json",
-    "bin",
-    "src",
-    "commands",
-    "node_modules",
-    "dist",
-  ]) {
-    symlinkSync(join(root, name), join(dir, name));
-  }
-  return dir;
-}
-
 function npmStart(cwd: string, env: Record<string, string>): Started {
   const bot = startProcess("npm", ["start"], { cwd, env });
   bots.push(bot);
   return bot;
-}
-
-/** The pid of the bot itself (not npm's), from its start-up line. */
-async function botPid(bot: Started): Promise<number> {
-  const pid = await waitUntil(() => {
-    for (const line of bot.output().split("\n")) {
-      if (!line.startsWith("{")) continue;
-      const entry = JSON.parse(line) as { msg?: string; pid?: number };
-      if (entry.msg?.startsWith("mjcord is online")) return entry.pid;
-    }
-    return undefined;
-  }, 30_000);
-  if (!pid) throw new Error(`the bot never said it was online:\n${bot.output()}`);
-  return pid;
 }

@@ -3,13 +3,11 @@
 // the proxy. A process follows only the jobs of guilds on its shards; the jobs of a shard
 // nobody runs wait in the store, and the process that takes that shard over (a restart, a
 // re-shard) finishes them, each published once.
-import { spawnSync } from "node:child_process";
 import { mkdtempSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Writable } from "node:stream";
-import { fileURLToPath } from "node:url";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { commands } from "../../commands/index.js";
 import { type App, startApp } from "../../src/app.js";
@@ -20,6 +18,7 @@ import { createLogger } from "../../src/log.js";
 import { type Simulator, startSimulator } from "../../src/simulator/index.js";
 import type { FakeDiscord, FakeGuild, FakeInteraction, FakeMessage } from "../fakes/index.js";
 import { startFakeDiscord } from "../fakes/index.js";
+import { baseEnv, botPid, buildProject, projectRoot } from "../support/bot-process.js";
 import { describePostgres, freshDatabase } from "../support/postgres.js";
 import {
   isRunning,
@@ -284,15 +283,14 @@ async function waitForSuccess(s: Simulator, taskId: string): Promise<void> {
   throw new Error(`task ${taskId} never succeeded`);
 }
 
-const root = fileURLToPath(new URL("../..", import.meta.url));
+const root = projectRoot;
 
 /** The bot as an operator starts it (`npm start`), on the shard `shard` of 2. */
 function startBot(env: Record<string, string>, shard: number): Started {
   const bot = startProcess("npm", ["start"], {
     cwd: root,
     env: {
-      PATH: process.env.PATH ?? "",
-      HOME: process.env.HOME ?? tmpdir(),
+      ...baseEnv(),
       ...env,
       // Each process its own key: the simulator's log tells which process asked what.
       MJ_API_KEY: `sim-key-shard-${shard}`,
@@ -304,40 +302,14 @@ function startBot(env: Record<string, string>, shard: number): Started {
   return bot;
 }
 
-/** The pid of the bot itself (not npm's), from its start-up line. */
-async function online(bot: Started): Promise<number> {
-  let ended = false;
-  void bot.exited.then(() => {
-    ended = true;
-  });
-  const pid = await waitUntil(() => {
-    if (ended) return -1;
-    for (const line of bot.output().split("\n")) {
-      if (!line.startsWith("{")) continue;
-      const entry = JSON.parse(line) as { msg?: string; pid?: number };
-      if (entry.msg?.startsWith("mjcord is online")) return entry.pid;
-    }
-    return undefined;
-  }, 60_000);
-  if (!pid || pid === -1) throw new Error(`the bot never said it was online:\n${bot.output()}`);
-  return pid;
-}
-
 /** The task ids each process asked the proxy about, by its key. */
 function askedBy(requests: Simulator["requests"], shard: number): Set<string> {
   const key = `Bearer sim-key-shard-${shard}`;
   return new Set(taskIdsAsked(requests.filter((r) => r.headers.authorization === key)));
 }
 
-/** Builds dist/ (when stale) once, for the `npm start` processes below. */
-function build(): void {
-  const launcher = join(root, "bin", "mjcord.mjs");
-  const built = spawnSync(process.execPath, [launcher, "--build"], { cwd: root, encoding: "utf8" });
-  if (built.status !== 0) throw new Error(`the build failed:\n${built.stdout}${built.stderr}`);
-}
-
 describe("npm start with SHARD_COUNT and SHARD_IDS", () => {
-  beforeAll(build, 180_000);
+  beforeAll(buildProject, 180_000);
 
   it.each([
     [
@@ -376,8 +348,7 @@ describe("npm start with SHARD_COUNT and SHARD_IDS", () => {
       const bot = startProcess("npm", ["start"], {
         cwd: root,
         env: {
-          PATH: process.env.PATH ?? "",
-          HOME: process.env.HOME ?? tmpdir(),
+          ...baseEnv(),
           DISCORD_TOKEN: f.botToken,
           DISCORD_API_URL: f.apiUrl,
           MJ_API_URL: sim.url,
@@ -388,7 +359,7 @@ describe("npm start with SHARD_COUNT and SHARD_IDS", () => {
         },
       });
       bots.push(bot);
-      await online(bot);
+      await botPid(bot, 60_000);
       expect(f.gateway.readyShards.sort()).toEqual(shards);
       expect(bot.output()).toContain(`"shards":"${logged}"`);
       signalGroup(bot, "SIGTERM");
@@ -399,7 +370,7 @@ describe("npm start with SHARD_COUNT and SHARD_IDS", () => {
 });
 
 describePostgres("two bot processes, one on each shard, on one Postgres database", () => {
-  beforeAll(build, 180_000);
+  beforeAll(buildProject, 180_000);
 
   it("publishes each job once, by the process of its guild's shard; a kill -9 and a restart lose nothing", async () => {
     sim = await startSimulator({ stepMs: 400, imageSize: 96 });
@@ -419,7 +390,7 @@ describePostgres("two bot processes, one on each shard, on one Postgres database
     };
     const onShardZero = startBot(env, 0);
     const onShardOne = startBot(env, 1);
-    const [, onePid] = await Promise.all([online(onShardZero), online(onShardOne)]);
+    const [, onePid] = await Promise.all([botPid(onShardZero, 60_000), botPid(onShardOne, 60_000)]);
     await f.waitFor(() => f.gateway.readyShards.length === 2, { what: "both shards" });
     expect(f.gateway.readyShards.sort()).toEqual([
       [0, 2],
@@ -459,7 +430,7 @@ describePostgres("two bot processes, one on each shard, on one Postgres database
     // shard 1's alone even once their tasks have finished on the proxy.
     signalGroup(onShardZero, "SIGTERM");
     expect((await onShardZero.exited).code).toBe(0);
-    await online(startBot(env, 0));
+    await botPid(startBot(env, 0), 60_000);
     for (const j of inZero) await grid(f, j.cmd, "a grid of shard 0 while shard 1 is down");
     for (const id of oneTasks) await waitForSuccess(sim, id);
     await new Promise((resolve) => setTimeout(resolve, 1_000)); // four polls of shard 0's process
@@ -478,7 +449,7 @@ describePostgres("two bot processes, one on each shard, on one Postgres database
     const stuckTask = (await listTasks(sim)).find((t) => t.prompt.includes("stuck snail"))?.id;
 
     // Shard 1 comes back: its jobs are resumed and shown; shard 0's are not its to follow.
-    await online(startBot(env, 1));
+    await botPid(startBot(env, 1), 60_000);
     for (const j of inOne) await grid(f, j.cmd, "a grid of shard 1 after its restart");
 
     for (const j of jobs) {
