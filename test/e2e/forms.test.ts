@@ -1,6 +1,3 @@
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { PNG } from "pngjs";
 import { afterEach, describe, expect, it } from "vitest";
 import type { FakeInteraction } from "../fakes/index.js";
@@ -8,6 +5,7 @@ import { blackPng } from "../support/png.js";
 import {
   finalResult,
   imagineGrid,
+  loseTheStore,
   messageSaying,
   press,
   proxyBodies,
@@ -33,13 +31,6 @@ function privateAnswer(w: World, interaction: FakeInteraction) {
       [interaction.original(), ...interaction.followUps()].find((m) => m?.ephemeral && !m.deleted),
     { what: "a private answer" },
   );
-}
-
-/** The store is gone: the bot starts again on an empty database file. */
-async function loseTheStore(w: World): Promise<void> {
-  await w.app.stop();
-  w.config.databaseUrl = `sqlite://${join(mkdtempSync(join(tmpdir(), "mjcord-forms-")), "fresh.sqlite")}`;
-  await w.restart();
 }
 
 /** Whether the bot has answered an interaction in any way. */

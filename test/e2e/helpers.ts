@@ -1,4 +1,7 @@
 // Small steps a member takes, shared by the end-to-end tests.
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { decodeKey } from "../../src/discord/components.js";
 import type { CallbackRecord, FakeInteraction, FakeMessage } from "../fakes/index.js";
 import { buttonsByLabel, type World } from "./world.js";
@@ -160,4 +163,23 @@ export function prefilled(shown: CallbackRecord): unknown {
   };
   visit(shown.body);
   return found;
+}
+
+/** The private answer a press got. */
+export function answerTo(w: World, click: FakeInteraction): Promise<FakeMessage> {
+  return w.fake.waitFor(
+    () => {
+      const m = click.followUps()[0] ?? click.original();
+      return m && !m.loading && m.content !== "" ? m : undefined;
+    },
+    { what: "the answer to the press" },
+  );
+}
+
+/** The store is gone: the bot starts again on an empty database file. */
+export async function loseTheStore(w: World): Promise<void> {
+  await w.app.stop();
+  const dir = mkdtempSync(join(tmpdir(), "mjcord-lost-store-"));
+  w.config.databaseUrl = `sqlite://${join(dir, "fresh.sqlite")}`;
+  await w.restart();
 }

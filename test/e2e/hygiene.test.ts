@@ -6,6 +6,7 @@ import type { FakeInteraction, FakeMessage } from "../fakes/index.js";
 import { pngClaiming } from "../support/png.js";
 import { forgeCommand, forgePress } from "./forged.js";
 import {
+  answerTo,
   finalResult,
   imagineGrid,
   press,
@@ -27,17 +28,6 @@ afterEach(async () => {
 
 /** Every submit the proxy received, of any kind. */
 const submits = (w: World) => w.sim.requests.filter((r) => r.path.includes("/submit/"));
-
-/** The private answer a press got. */
-function answerTo(w: World, click: FakeInteraction): Promise<FakeMessage> {
-  return w.fake.waitFor(
-    () => {
-      const m = click.followUps()[0] ?? click.original();
-      return m && !m.loading && m.content !== "" ? m : undefined;
-    },
-    { what: "the answer to the press" },
-  );
-}
 
 /** Runs a command and expects a private refusal matching `says`, with nothing submitted. */
 async function refused(w: World, cmd: FakeInteraction, says: RegExp): Promise<FakeMessage> {

@@ -1,15 +1,13 @@
 // Who may spend on a result's buttons, when the store no longer knows whose result it is.
 // The operator pays for every press: a lost store must not let anyone spend on anything.
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { Routes } from "discord.js";
 import { afterEach, describe, expect, it } from "vitest";
-import type { FakeInteraction, FakeMessage } from "../fakes/index.js";
 import { forgePress } from "./forged.js";
 import {
+  answerTo,
   finalResult,
   imagineGrid,
+  loseTheStore,
   newGrids,
   press,
   proxyCalls,
@@ -23,25 +21,6 @@ let world: World;
 afterEach(async () => {
   await world?.close();
 });
-
-/** The store is gone: the bot starts again on an empty database file. */
-async function loseTheStore(w: World): Promise<void> {
-  await w.app.stop();
-  const dir = mkdtempSync(join(tmpdir(), "mjcord-lost-store-"));
-  w.config.databaseUrl = `sqlite://${join(dir, "fresh.sqlite")}`;
-  await w.restart();
-}
-
-/** The private answer a press got. */
-function answerTo(w: World, click: FakeInteraction): Promise<FakeMessage> {
-  return w.fake.waitFor(
-    () => {
-      const m = click.followUps()[0] ?? click.original();
-      return m && !m.loading && m.content !== "" ? m : undefined;
-    },
-    { what: "the answer to the press" },
-  );
-}
 
 /** alice describes a picture and presses 🎉 Imagine all: four grids, three of them channel messages. */
 async function imaginedAll(w: World) {

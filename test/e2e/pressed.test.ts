@@ -1,39 +1,17 @@
 // A press on a result the store no longer holds: the proxy is asked, and the member is told
 // which of two things went wrong: the proxy does not know the result, or it does not answer.
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { Routes } from "discord.js";
 import { afterEach, describe, expect, it } from "vitest";
 import { en } from "../../src/discord/lang/en.js";
 import { zhCN } from "../../src/discord/lang/zh-CN.js";
-import type { FakeInteraction, FakeMessage } from "../fakes/index.js";
-import { imagineGrid, press, proxyCalls } from "./helpers.js";
+import type { FakeMessage } from "../fakes/index.js";
+import { answerTo, imagineGrid, loseTheStore, press, proxyCalls } from "./helpers.js";
 import { startWorld, type World } from "./world.js";
 
 let world: World;
 afterEach(async () => {
   await world?.close();
 });
-
-/** The store is gone: the bot starts again on an empty database file. */
-async function loseTheStore(w: World): Promise<void> {
-  await w.app.stop();
-  const dir = mkdtempSync(join(tmpdir(), "mjcord-lost-store-"));
-  w.config.databaseUrl = `sqlite://${join(dir, "fresh.sqlite")}`;
-  await w.restart();
-}
-
-/** The private answer a press got. */
-function answerTo(w: World, click: FakeInteraction): Promise<FakeMessage> {
-  return w.fake.waitFor(
-    () => {
-      const m = click.followUps()[0] ?? click.original();
-      return m && !m.loading && m.content !== "" ? m : undefined;
-    },
-    { what: "the answer to the press" },
-  );
-}
 
 /** A result message the bot posted, with one U1 button for `taskId`, owned by `ownerId`. */
 async function postedResult(w: World, taskId: string, ownerId: string): Promise<FakeMessage> {
