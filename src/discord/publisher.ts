@@ -393,7 +393,8 @@ function files(view: MessageView): RawFile[] {
   return view.files.map<RawFile>((f) => ({ name: f.name, data: f.data }));
 }
 
-function payload(view: MessageView): Record<string, unknown> {
+/** The JSON body of a message write for `view` (its files go beside it). */
+export function payload(view: MessageView): Record<string, unknown> {
   // On an edit the attachments list is the complete set to keep.
   const attachments = view.files.map((f, id) => ({ id: String(id), filename: f.name }));
   if (view.flags) {

@@ -4,6 +4,7 @@
 import { ComponentType, MessageFlags } from "discord.js";
 import { describe, expect, it } from "vitest";
 import { viewRows, viewText } from "../../src/discord/gallery.js";
+import { payload } from "../../src/discord/publisher.js";
 import { type MessageFile, type MessageView, renderJob } from "../../src/discord/render.js";
 import { type Job, resultOf } from "../../src/jobs/job.js";
 import { messageProblems, type UploadedFile } from "../fakes/rules.js";
@@ -30,18 +31,6 @@ function doneJob(fixture: string, overrides: Partial<Job> = {}): Job {
 const file = (name: string): MessageFile => ({ name, data: Buffer.from([0x89, 0x50, 0x4e, 0x47]) });
 const pictures = (n: number) => Array.from({ length: n }, (_, i) => file(`mjcord_edit_${i}.png`));
 
-/** The body the publisher sends for a V2 view (publisher.ts `payload`), without the files. */
-function v2Body(view: MessageView) {
-  return {
-    flags: view.flags,
-    content: null,
-    embeds: null,
-    components: view.components,
-    allowed_mentions: view.allowed_mentions,
-    attachments: view.files.map((f, id) => ({ id: String(id), filename: f.name })),
-  };
-}
-
 const uploads = (view: MessageView): UploadedFile[] =>
   view.files.map((f, n) => ({
     field: `files[${n}]`,
@@ -53,7 +42,7 @@ const uploads = (view: MessageView): UploadedFile[] =>
 
 /** Every problem Discord would have with the view as the final edit of a plain progress message. */
 function discordProblems(view: MessageView): string[] {
-  const body = v2Body(view);
+  const body = payload(view);
   return [
     ...validateBody("IncomingWebhookUpdateRequestPartial", body).map(
       (i) => `${i.path}: ${i.message}`,
